@@ -1,0 +1,3 @@
+module github.com/devsecops-reference/taskboard
+
+go 1.26
