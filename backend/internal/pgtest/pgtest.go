@@ -34,15 +34,19 @@ var shared struct {
 	err      error
 }
 
-// Main runs the package's tests and then removes the shared cluster.
-func Main(m *testing.M) {
+// Main runs the package's tests, removes the shared cluster and exits.
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain with its own clean-up: it returns the exit code.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if shared.cluster != nil {
 		if err := shared.cluster.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest: removing the cluster:", err)
+			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // adminURL returns a URL to a database where CREATE DATABASE works.
