@@ -43,6 +43,17 @@ func TestVersionLogsAndHealthcheck(t *testing.T) {
 		t.Fatalf("version %v: -ldflags -X values not applied", v)
 	}
 
+	metrics := string(s.wantStatus(t, "GET", "/metrics", "", 200))
+	for _, want := range []string{
+		"taskboard_db_pool_max_connections ", "taskboard_db_pool_acquires_total ",
+		`taskboard_build_info{build_time="` + testBuildTime + `",commit="` + testCommit + `",version="` + testVersion + `"} 1`,
+		`taskboard_http_requests_total{method="GET",route="/api/version",status="200"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
 	code, out := runBinary(t, []string{"PORT=" + strconv.Itoa(s.port)}, "healthcheck")
 	if code != 0 {
 		t.Fatalf("healthcheck against a live server: exit %d: %s", code, out)
