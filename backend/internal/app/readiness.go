@@ -1,0 +1,31 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
+)
+
+// readiness answers /readyz: migrations done by this process, and the
+// database answering with the schema at the embedded version.
+type readiness struct {
+	pool       *pgxpool.Pool
+	migrations *migrator
+}
+
+func (r *readiness) Ready(ctx context.Context) error {
+	if !r.migrations.done() {
+		return fmt.Errorf("database migrations not applied yet")
+	}
+	have, err := migrate.Current(ctx, r.pool)
+	if err != nil {
+		return fmt.Errorf("database not reachable")
+	}
+	if want := migrate.Latest(); have < want {
+		return fmt.Errorf("database schema at version %d, want %d", have, want)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaultsWithDatabaseURL(t *testing.T) {
+	cfg, err := Load(env(map[string]string{"DATABASE_URL": "postgres://app:s3cret@db:5432/tasks"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Port != 5000 || cfg.LogLevel != slog.LevelInfo || cfg.Addr() != ":5000" {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+	if cfg.DatabaseTarget != "host=db port=5432 user=app database=tasks" {
+		t.Fatalf("target %q", cfg.DatabaseTarget)
+	}
+	if strings.Contains(cfg.DatabaseTarget, "s3cret") {
+		t.Fatal("password in target")
+	}
+}
+
+func TestLoadFromPostgresVariables(t *testing.T) {
+	cfg, err := Load(env(map[string]string{
+		"POSTGRES_HOST": "db", "POSTGRES_PORT": "6543", "POSTGRES_USER": "app",
+		"POSTGRES_PASSWORD": "p@ss/w:rd", "POSTGRES_DB": "tasks",
+		"PORT": "8080", "LOG_LEVEL": "DEBUG", "LISTEN_HOST": "127.0.0.1",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Port != 8080 || cfg.LogLevel != slog.LevelDebug || cfg.Addr() != "127.0.0.1:8080" {
+		t.Fatalf("cfg %+v", cfg)
+	}
+	if cfg.DatabaseTarget != "host=db port=6543 user=app database=tasks" {
+		t.Fatalf("target %q", cfg.DatabaseTarget)
+	}
+}
+
+func TestLoadErrorsNameTheVariableAndHideThePassword(t *testing.T) {
+	cases := []struct {
+		name  string
+		env   map[string]string
+		wants []string
+	}{
+		{"nothing set", map[string]string{}, []string{"DATABASE_URL or POSTGRES_HOST"}},
+		{"bad port", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "PORT": "http"}, []string{"PORT"}},
+		{"port out of range", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "PORT": "70000"}, []string{"PORT"}},
+		{"bad level", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}},
+		{"bad url", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h:notaport/d"}, []string{"DATABASE_URL"}},
+		{"missing parts", map[string]string{"POSTGRES_HOST": "h", "POSTGRES_PASSWORD": "hunter2"},
+			[]string{"POSTGRES_USER", "POSTGRES_DB"}},
+		{"missing password", map[string]string{"POSTGRES_HOST": "h", "POSTGRES_USER": "u", "POSTGRES_DB": "d"},
+			[]string{"POSTGRES_PASSWORD"}},
+		{"bad postgres port", map[string]string{"POSTGRES_HOST": "h", "POSTGRES_USER": "u", "POSTGRES_DB": "d",
+			"POSTGRES_PASSWORD": "hunter2", "POSTGRES_PORT": "x"}, []string{"POSTGRES_PORT"}},
+		{"several at once", map[string]string{"PORT": "0", "LOG_LEVEL": "x"}, []string{"PORT", "LOG_LEVEL", "DATABASE_URL"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(tc.env))
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			for _, want := range tc.wants {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not name %s", err, want)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks the password: %q", err)
+			}
+		})
+	}
+}
+
+func TestParsePortAlone(t *testing.T) {
+	if p, err := ParsePort(env(nil)); err != nil || p != 5000 {
+		t.Fatalf("default port %d, %v", p, err)
+	}
+	if _, err := ParsePort(env(map[string]string{"PORT": "-1"})); err == nil {
+		t.Fatal("negative port accepted")
+	}
+}

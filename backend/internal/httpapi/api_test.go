@@ -1,0 +1,117 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/httpapi"
+	"github.com/devsecops-reference/taskboard/backend/internal/metrics"
+	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
+	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// schemaReady is readiness as the server defines it: the schema is current.
+type schemaReady struct{ pool *pgxpool.Pool }
+
+func (s schemaReady) Ready(ctx context.Context) error {
+	v, err := migrate.Current(ctx, s.pool)
+	if err != nil {
+		return fmt.Errorf("database not reachable")
+	}
+	if v < migrate.Latest() {
+		return fmt.Errorf("schema at %d", v)
+	}
+	return nil
+}
+
+// newAPI serves the real handler over a real store; migrated=false leaves the database empty.
+func newAPI(t *testing.T, dbURL string, migrated bool) *httptest.Server {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if migrated {
+		if _, err := migrate.Apply(context.Background(), pool); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	srv := httptest.NewServer(httpapi.NewServer(logger, postgres.New(pool), schemaReady{pool}, metrics.New()))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("response is not a JSON object: %v: %s", err, r.body)
+	}
+	return v
+}
+
+// errorCode asserts the {"error":{"code","message"}} shape and returns the code.
+func (r response) errorCode(t *testing.T) string {
+	t.Helper()
+	e, ok := r.json(t)["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object in %s", r.body)
+	}
+	code, _ := e["code"].(string)
+	msg, _ := e["message"].(string)
+	if code == "" || msg == "" {
+		t.Fatalf("error without code or message: %s", r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("error Content-Type %q", ct)
+	}
+	return code
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, contentType, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func wantStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d; body %s", r.status, want, r.body)
+	}
+}

@@ -1,0 +1,90 @@
+// Package postgres stores tasks in PostgreSQL through a pgx pool.
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/task"
+)
+
+// Store implements the task operations of the API.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a Store using pool; the caller owns the pool.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool}
+}
+
+const columns = `id, title, done, created_at, updated_at`
+
+func scanTask(row pgx.Row) (task.Task, error) {
+	var t task.Task
+	err := row.Scan(&t.ID, &t.Title, &t.Done, &t.CreatedAt, &t.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return task.Task{}, task.ErrNotFound
+	}
+	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return t, classify(err)
+}
+
+// List returns one page, newest first. Keyset pagination on the primary key:
+// a page is "ids below the cursor", so rows inserted meanwhile (which get
+// higher ids) never shift the pages still to come.
+func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
+	after := q.AfterID
+	if after <= 0 {
+		after = 1<<63 - 1
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM tasks
+		WHERE id < $1 AND ($2::boolean IS NULL OR done = $2)
+		ORDER BY id DESC LIMIT $3`, after, q.Done, q.Limit+1)
+	if err != nil {
+		return task.Page{}, classify(err)
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
+	if err != nil {
+		return task.Page{}, classify(err)
+	}
+	page := task.Page{Items: items}
+	if len(items) > q.Limit {
+		page.Items = items[:q.Limit]
+		page.NextAfterID = page.Items[q.Limit-1].ID
+	}
+	return page, nil
+}
+
+// Create inserts a task and returns it with its id and timestamps.
+func (s *Store) Create(ctx context.Context, n task.New) (task.Task, error) {
+	return scanTask(s.pool.QueryRow(ctx,
+		`INSERT INTO tasks (title, done) VALUES ($1, $2) RETURNING `+columns, n.Title, n.Done))
+}
+
+// Get returns the task with id, or task.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id int64) (task.Task, error) {
+	return scanTask(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM tasks WHERE id = $1`, id))
+}
+
+// Update applies the fields set in p and bumps updated_at.
+func (s *Store) Update(ctx context.Context, id int64, p task.Patch) (task.Task, error) {
+	return scanTask(s.pool.QueryRow(ctx, `UPDATE tasks SET
+		title = coalesce($2, title), done = coalesce($3, done), updated_at = now()
+		WHERE id = $1 RETURNING `+columns, id, p.Title, p.Done))
+}
+
+// Delete removes the task with id, or returns task.ErrNotFound.
+func (s *Store) Delete(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1`, id)
+	if err != nil {
+		return classify(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return task.ErrNotFound
+	}
+	return nil
+}
