@@ -24,7 +24,7 @@ test-frontend:
 
 # Browser end-to-end: PostgreSQL + backend + nginx + Chromium.
 test-e2e:
-	@echo "e2e tests: not yet written"
+	cd frontend && npm run test:e2e
 
 bench: bench-backend bench-ci
 

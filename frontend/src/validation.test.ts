@@ -19,6 +19,11 @@ describe("checkTitle", () => {
     });
   });
 
+  it("rejects control characters inside the title, like the backend", () => {
+    expect(checkTitle("two\tcolumns")).toEqual({ ok: false, message: "Remove tabs, line breaks and other control characters." });
+    expect(checkTitle("line\nbreak").ok).toBe(false);
+  });
+
   it("counts characters, not UTF-16 units", () => {
     const emoji = "😀".repeat(TITLE_MAX_LENGTH);
     expect(emoji.length).toBe(2 * TITLE_MAX_LENGTH);

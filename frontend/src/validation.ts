@@ -13,5 +13,7 @@ export function checkTitle(raw: string): TitleCheck {
   if (length > TITLE_MAX_LENGTH) {
     return { ok: false, message: `Keep the title to ${TITLE_MAX_LENGTH} characters (it has ${length}).` };
   }
+  // The backend refuses control characters (tabs, newlines pasted in).
+  if (/\p{Cc}/u.test(title)) return { ok: false, message: "Remove tabs, line breaks and other control characters." };
   return { ok: true, title };
 }

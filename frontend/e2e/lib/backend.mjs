@@ -3,14 +3,20 @@
 import { join } from "node:path";
 import { freePort, httpOk, run, start, waitFor } from "./processes.mjs";
 
+const BUILDINFO = "github.com/devsecops-reference/taskboard/backend/internal/buildinfo";
+
 /**
+ * Builds the server stamped with a version and commit, as the release does,
+ * so the test can see them travel to the page footer.
  * @param {ReturnType<typeof import("./prerequisites.mjs").prerequisites>} tools
  * @param {string} repoRoot
  * @param {string} dir where the binary goes
+ * @param {{ version: string, commit: string }} stamp
  */
-export async function buildBackend(tools, repoRoot, dir) {
+export async function buildBackend(tools, repoRoot, dir, stamp) {
   const binary = join(dir, "server");
-  await run(tools.go, ["build", "-o", binary, "./backend/cmd/server"], { cwd: repoRoot }).catch((err) => {
+  const ldflags = `-X ${BUILDINFO}.Version=${stamp.version} -X ${BUILDINFO}.Commit=${stamp.commit}`;
+  await run(tools.go, ["build", "-ldflags", ldflags, "-o", binary, "./backend/cmd/server"], { cwd: repoRoot }).catch((err) => {
     throw new Error(`e2e: could not build the backend (./backend/cmd/server):\n${err.message}`);
   });
   return binary;
@@ -31,10 +37,11 @@ export async function backendServer(binary, databaseUrl, logFile) {
     if (running) return;
     const env = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/tmp",
       DATABASE_URL: databaseUrl,
       PORT: String(port),
-      // Bind loopback only; the backend reads its listen host from HOST.
-      HOST: "127.0.0.1",
+      // Bind loopback only.
+      LISTEN_HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
     };
     const proc = start("backend", binary, [], { env, logFile });

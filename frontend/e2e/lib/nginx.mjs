@@ -4,8 +4,8 @@
 // (NGINX_ENVSUBST_FILTER=^BACKEND_URL$). Three rewrites adapt the image's fixed
 // paths to this machine, each checked to apply, so a changed file fails loudly:
 //   /tmp/ -> the run's temp dir, `listen 8080` -> 127.0.0.1:<free port>,
-//   root /usr/share/nginx/html -> a copy of frontend/dist.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+//   root /usr/share/nginx/html -> the build under test.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, httpOk, run, start, waitFor } from "./processes.mjs";
 
@@ -20,7 +20,12 @@ function rewrite(text, pattern, replacement, what) {
   return text.replace(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g"), replacement);
 }
 
-/** Renders the template exactly as the image entrypoint does. */
+/**
+ * Renders the template exactly as the image entrypoint does.
+ * @param {{ envsubst: string }} tools
+ * @param {string} template
+ * @param {string} backendUrl
+ */
 export async function renderTemplate(tools, template, backendUrl) {
   return run(tools.envsubst, ["${BACKEND_URL}"], {
     input: readFileSync(template, "utf8"),
@@ -30,14 +35,12 @@ export async function renderTemplate(tools, template, backendUrl) {
 
 /**
  * @param {ReturnType<typeof import("./prerequisites.mjs").prerequisites>} tools
- * @param {{ frontendDir: string, dir: string, backendUrl: string }} options
+ * @param {{ frontendDir: string, html: string, dir: string, backendUrl: string }} options
+ *   html: the built app; nginx's workers (user nobody when the master is root) must be able to read it
  */
-export async function startNginx(tools, { frontendDir, dir, backendUrl }) {
-  const html = join(dir, "html");
+export async function startNginx(tools, { frontendDir, html, dir, backendUrl }) {
   const confD = join(dir, "conf.d");
   mkdirSync(confD, { recursive: true });
-  // A copy, so nginx's workers (user nobody when the master is root) can read it.
-  cpSync(join(frontendDir, "dist"), html, { recursive: true });
 
   const port = await freePort();
   const rendered = await renderTemplate(tools, join(frontendDir, "nginx/templates/conf.d/taskboard.conf.template"), backendUrl);

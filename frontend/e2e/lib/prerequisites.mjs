@@ -45,7 +45,7 @@ function onPath(name) {
 function postgresBin() {
   const root = "/usr/lib/postgresql";
   /** @type {string[]} */
-  let versions = [];
+  let versions;
   try {
     versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   } catch {

@@ -19,6 +19,12 @@ export function freePort() {
   });
 }
 
+/** Everything started and not yet stopped, killed if the test process exits early. */
+const live = new Set();
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 /**
  * A started program. `output()` is the tail of what it printed, for failure messages.
  * @typedef {{ name: string, child: import("node:child_process").ChildProcess, output: () => string, exited: Promise<number | null>, stop: () => Promise<void> }} Running
@@ -38,9 +44,13 @@ export function start(name, command, args, options) {
   const fd = openSync(logFile, "a");
   const child = spawn(command, args, { ...spawnOptions, stdio: ["ignore", fd, fd] });
   closeSync(fd);
+  live.add(child);
   let spawnError = "";
   const exited = new Promise((resolve) => {
-    child.on("exit", (code) => resolve(code));
+    child.on("exit", (code) => {
+      live.delete(child);
+      resolve(code);
+    });
     child.on("error", (err) => {
       spawnError = `\nspawn error: ${err.message}`;
       resolve(null);
@@ -84,7 +94,8 @@ export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const { input, logFile, ...spawnOptions } = options;
     const fd = logFile ? openSync(logFile, "a") : undefined;
-    const child = spawn(command, args, { ...spawnOptions, stdio: ["pipe", fd ?? "pipe", fd ?? "pipe"] });
+    const stdin = input === undefined ? "ignore" : "pipe";
+    const child = spawn(command, args, { ...spawnOptions, stdio: [stdin, fd ?? "pipe", fd ?? "pipe"] });
     if (fd !== undefined) closeSync(fd);
     let out = "";
     let err = "";
@@ -95,7 +106,9 @@ export function run(command, args, options = {}) {
       if (code === 0) resolve(out);
       else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${err}${out}${logFile ? tail(logFile) : ""}`));
     });
-    child.stdin?.end(input ?? "");
+    // A program that exits without reading its input must not crash the test with EPIPE.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(input);
   });
 }
 
