@@ -28,8 +28,10 @@ test-e2e:
 
 bench: bench-backend bench-ci
 
+# Backend under load: PostgreSQL with 10,000 tasks, loadgen at concurrency 32 from a second process.
 bench-backend:
-	@echo "backend benchmark: not yet written"
+	$(GO) build -o bin/ ./backend/cmd/server ./backend/cmd/loadgen ./backend/cmd/benchbackend
+	./bin/benchbackend -server ./bin/server -loadgen ./bin/loadgen -tasks 10000 -concurrency 32 -duration 10s
 
 bench-ci:
 	@echo "module build benchmark: not yet written"

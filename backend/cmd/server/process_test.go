@@ -105,8 +105,17 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// startServer runs the binary against dbURL on a free loopback port.
+// startServer runs the binary against dbURL on a free loopback port and
+// waits until it answers /healthz.
 func startServer(t *testing.T, dbURL string) *server {
+	t.Helper()
+	s := launchServer(t, dbURL)
+	s.waitStatus(t, "/healthz", http.StatusOK)
+	return s
+}
+
+// launchServer starts the process without waiting for it.
+func launchServer(t *testing.T, dbURL string) *server {
 	t.Helper()
 	port := freePort(t)
 	s := &server{port: port, base: "http://127.0.0.1:" + strconv.Itoa(port), output: &syncBuffer{}, exited: make(chan struct{})}
@@ -128,11 +137,10 @@ func startServer(t *testing.T, dbURL string) *server {
 			t.Logf("server output:\n%s", s.output.String())
 		}
 	})
-	s.waitStatus(t, "/healthz", http.StatusOK)
 	return s
 }
 
-// get returns the status and body of GET path, or status 0 when the server does not answer.
+// do returns the status and body of GET path, or status 0 when the server does not answer.
 func (s *server) do(t *testing.T, method, path, body string) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, s.base+path, strings.NewReader(body))

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,10 +21,18 @@ import (
 )
 
 func TestVersionLogsAndHealthcheck(t *testing.T) {
-	const password = "Pa55-never-logged"
-	db := pgtest.NewDatabase(t)
-	withPassword := strings.Replace(db, "postgres@", "postgres:"+password+"@", 1)
-	s := startServer(t, withPassword)
+	// The throwaway cluster trusts local connections, so any password works;
+	// a TEST_DATABASE_URL server keeps its own, which must not leak either.
+	u, err := url.Parse(pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, ok := u.User.Password()
+	if !ok {
+		password = "Pa55-never-logged"
+		u.User = url.UserPassword(u.User.Username(), password)
+	}
+	s := startServer(t, u.String())
 	s.waitStatus(t, "/readyz", http.StatusOK)
 
 	var v map[string]string
@@ -33,6 +41,17 @@ func TestVersionLogsAndHealthcheck(t *testing.T) {
 	}
 	if v["version"] != testVersion || v["commit"] != testCommit || v["buildTime"] != testBuildTime {
 		t.Fatalf("version %v: -ldflags -X values not applied", v)
+	}
+
+	metrics := string(s.wantStatus(t, "GET", "/metrics", "", 200))
+	for _, want := range []string{
+		"taskboard_db_pool_max_connections ", "taskboard_db_pool_acquires_total ",
+		`taskboard_build_info{build_time="` + testBuildTime + `",commit="` + testCommit + `",version="` + testVersion + `"} 1`,
+		`taskboard_http_requests_total{method="GET",route="/api/version",status="200"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 
 	code, out := runBinary(t, []string{"PORT=" + strconv.Itoa(s.port)}, "healthcheck")
@@ -99,15 +118,10 @@ func TestReplicasMigrateTogether(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	const replicas = 4
 	servers := make([]*server, replicas)
-	var wg sync.WaitGroup
-	for i := range replicas {
-		wg.Go(func() { servers[i] = startServer(t, db) })
+	for i := range replicas { // launched back to back: they race for the migration lock
+		servers[i] = launchServer(t, db)
 	}
-	wg.Wait()
 	for _, s := range servers {
-		if s == nil {
-			t.FailNow() // startServer already reported why
-		}
 		s.waitStatus(t, "/readyz", http.StatusOK)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -47,6 +48,27 @@ func decodeBody(body []byte, dst any) *apiError {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errorf(http.StatusBadRequest, "invalid_json", "request body must hold a single JSON object")
+	}
+	return exactFieldNames(body, dst)
+}
+
+// exactFieldNames refuses keys that encoding/json matched case-insensitively
+// ("TITLE" for "title"): a field is known only under its exact name.
+func exactFieldNames(body []byte, dst any) *apiError {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(body, &keys); err != nil {
+		return errorf(http.StatusBadRequest, "invalid_json", "request body must be a JSON object")
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(dst).Elem()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	for k := range keys {
+		if !known[k] {
+			return errorf(http.StatusBadRequest, "unknown_field", fmt.Sprintf("unknown field %q", k))
+		}
 	}
 	return nil
 }

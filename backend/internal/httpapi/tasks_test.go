@@ -146,6 +146,7 @@ func TestRequestErrors(t *testing.T) {
 		{"empty body", "POST", "/api/tasks", jsonType, ``, 400, "invalid_json"},
 		{"trailing data", "POST", "/api/tasks", jsonType, `{"title":"a"} {}`, 400, "invalid_json"},
 		{"unknown field", "POST", "/api/tasks", jsonType, `{"title":"a","owner":"me"}`, 400, "unknown_field"},
+		{"field name in another case", "POST", "/api/tasks", jsonType, `{"Title":"a"}`, 400, "unknown_field"},
 		{"missing title", "POST", "/api/tasks", jsonType, `{"done":true}`, 400, "invalid_value"},
 		{"blank title", "POST", "/api/tasks", jsonType, `{"title":"   "}`, 400, "invalid_value"},
 		{"title too long", "POST", "/api/tasks", jsonType, `{"title":"` + strings.Repeat("é", 201) + `"}`, 400, "invalid_value"},

@@ -4,12 +4,17 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/task"
 )
+
+// queryTimeout bounds each operation, so a database that hangs (rather than
+// refusing connections) still turns into a prompt 503.
+const queryTimeout = 5 * time.Second
 
 // Store implements the task operations of the API.
 type Store struct {
@@ -37,6 +42,8 @@ func scanTask(row pgx.Row) (task.Task, error) {
 // a page is "ids below the cursor", so rows inserted meanwhile (which get
 // higher ids) never shift the pages still to come.
 func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
 	after := q.AfterID
 	if after <= 0 {
 		after = 1<<63 - 1
@@ -61,17 +68,23 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 
 // Create inserts a task and returns it with its id and timestamps.
 func (s *Store) Create(ctx context.Context, n task.New) (task.Task, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
 	return scanTask(s.pool.QueryRow(ctx,
 		`INSERT INTO tasks (title, done) VALUES ($1, $2) RETURNING `+columns, n.Title, n.Done))
 }
 
 // Get returns the task with id, or task.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id int64) (task.Task, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
 	return scanTask(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM tasks WHERE id = $1`, id))
 }
 
 // Update applies the fields set in p and bumps updated_at.
 func (s *Store) Update(ctx context.Context, id int64, p task.Patch) (task.Task, error) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
 	return scanTask(s.pool.QueryRow(ctx, `UPDATE tasks SET
 		title = coalesce($2, title), done = coalesce($3, done), updated_at = now()
 		WHERE id = $1 RETURNING `+columns, id, p.Title, p.Done))
@@ -79,6 +92,8 @@ func (s *Store) Update(ctx context.Context, id int64, p task.Patch) (task.Task, 
 
 // Delete removes the task with id, or returns task.ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id int64) error {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
 	tag, err := s.pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1`, id)
 	if err != nil {
 		return classify(err)

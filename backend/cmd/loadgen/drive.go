@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// operations run round-robin in every worker, so each gets a third of the load.
+var operations = []string{"list", "get", "create"}
+
+type opStats struct {
+	latencies []time.Duration
+	errors    int
+}
+
+type results struct {
+	elapsed time.Duration
+	ops     map[string]*opStats
+}
+
+func (r results) failed() bool {
+	for _, s := range r.ops {
+		if s.errors > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// collectIDs pages through the listing once so "get" hits existing rows.
+func collectIDs(ctx context.Context, client *http.Client, base string) ([]int64, error) {
+	var ids []int64
+	cursor := ""
+	for {
+		u := base + "/api/tasks?limit=200"
+		if cursor != "" {
+			u += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var page struct {
+			Items      []struct{ ID int64 } `json:"items"`
+			NextCursor *string              `json:"nextCursor"`
+		}
+		if err := getJSON(ctx, client, u, &page); err != nil {
+			return nil, fmt.Errorf("listing tasks: %w", err)
+		}
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		if page.NextCursor == nil {
+			return ids, nil
+		}
+		cursor = *page.NextCursor
+	}
+}
+
+func getJSON(ctx context.Context, client *http.Client, u string, dst any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(dst)
+}
+
+func drive(ctx context.Context, client *http.Client, o options, ids []int64) results {
+	ctx, cancel := context.WithTimeout(ctx, o.duration)
+	defer cancel()
+	var budget atomic.Int64
+	budget.Store(int64(o.maxRequests))
+	perWorker := make([]map[string]*opStats, o.concurrency)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range o.concurrency {
+		stats := map[string]*opStats{}
+		for _, op := range operations {
+			stats[op] = &opStats{}
+		}
+		perWorker[w] = stats
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 42))
+			for i := w; ctx.Err() == nil; i++ {
+				if o.maxRequests > 0 && budget.Add(-1) < 0 {
+					return
+				}
+				op := operations[i%len(operations)]
+				began := time.Now()
+				err := once(ctx, client, o.base, op, ids[rng.IntN(len(ids))], w, i)
+				if ctx.Err() != nil {
+					return // cut off by the deadline: neither a sample nor an error
+				}
+				if err != nil {
+					stats[op].errors++
+					continue
+				}
+				stats[op].latencies = append(stats[op].latencies, time.Since(began))
+			}
+		})
+	}
+	wg.Wait()
+	res := results{elapsed: time.Since(start), ops: map[string]*opStats{}}
+	for _, op := range operations {
+		merged := &opStats{}
+		for _, stats := range perWorker {
+			merged.latencies = append(merged.latencies, stats[op].latencies...)
+			merged.errors += stats[op].errors
+		}
+		res.ops[op] = merged
+	}
+	return res
+}
+
+// once performs one operation and checks its status code.
+func once(ctx context.Context, client *http.Client, base, op string, id int64, worker, i int) error {
+	var req *http.Request
+	var err error
+	want := http.StatusOK
+	switch op {
+	case "list":
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/tasks?limit=50", nil)
+	case "get":
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/tasks/"+strconv.FormatInt(id, 10), nil)
+	case "create":
+		body := fmt.Sprintf(`{"title":"loadgen %d-%d"}`, worker, i)
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/tasks", strings.NewReader(body))
+		if req != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		want = http.StatusCreated
+	}
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s: %s", op, resp.Status)
+	}
+	return nil
+}
