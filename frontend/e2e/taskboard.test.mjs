@@ -152,6 +152,19 @@ describe("the task board in Chromium", () => {
     });
   });
 
+  it("shows where keyboard focus is", async () => {
+    await step("visible focus", async () => {
+      await newTask().focus();
+      await page.keyboard.press("Tab");
+      const add = page.getByRole("button", { name: "Add task" });
+      const outline = await add.evaluate((el) => {
+        const style = el.ownerDocument.defaultView?.getComputedStyle(el);
+        return { focused: el === el.ownerDocument.activeElement, style: style?.outlineStyle, width: style?.outlineWidth };
+      });
+      assert.deepEqual(outline, { focused: true, style: "solid", width: "3px" });
+    });
+  });
+
   it("refuses a blank title without sending it", async () => {
     await step("blank title", async () => {
       let posted = false;
