@@ -12,7 +12,7 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ["*.{js,ts}", "scripts/**/*.mjs", "e2e/**/*.mjs", "nginx/**/*.ts"],
+    files: ["*.{js,ts}", "scripts/**/*.{mjs,ts}", "e2e/**/*.mjs", "nginx/**/*.ts"],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
   },

@@ -25,7 +25,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}", "nginx/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "nginx/**/*.test.ts", "scripts/**/*.test.ts"],
     restoreMocks: true,
   },
 });

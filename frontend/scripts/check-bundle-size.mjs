@@ -1,13 +1,20 @@
 // Reports the gzipped size of the JavaScript that index.html loads up front and
 // fails the build when it exceeds the budget. Run after `vite build`.
 import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 
-const BUDGET_BYTES = 80 * 1024;
-
-const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+// Usage: node scripts/check-bundle-size.mjs [--dist DIR] [--budget-kb N]
+const { values: options } = parseArgs({
+  options: {
+    dist: { type: "string", default: fileURLToPath(new URL("../dist/", import.meta.url)) },
+    "budget-kb": { type: "string", default: "80" },
+  },
+});
+const dist = resolve(options.dist);
+const BUDGET_BYTES = Number(options["budget-kb"]) * 1024;
 
 /**
  * Scripts and modulepreloads named in index.html: what the first load must fetch.
@@ -40,6 +47,10 @@ function kb(bytes) {
 }
 
 function main() {
+  if (!(BUDGET_BYTES > 0)) {
+    console.error(`check-bundle-size: --budget-kb must be a positive number, got ${options["budget-kb"]}`);
+    process.exit(2);
+  }
   const html = readFileSync(join(dist, "index.html"), "utf8");
   const initial = initialScripts(html).map((url) => join(dist, url.replace(/^\//, "")));
   if (initial.length === 0) {
