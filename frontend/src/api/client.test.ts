@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTask, deleteTask, getBackendVersion, listTasks, updateTask } from "./client";
+import { createTask, deleteTask, getBackendVersion, getTask, listTasks, updateTask } from "./client";
 import { ApiError } from "./errors";
 
 function respond(status: number, body: unknown, contentType = "application/json") {
@@ -47,7 +47,11 @@ describe("api client", () => {
     expect(init.headers).toMatchObject({ "Content-Type": "application/json" });
   });
 
-  it("patches and deletes a task by id", async () => {
+  it("reads, patches and deletes a task by id", async () => {
+    const getMock = respond(200, { id: 7, title: "t", done: false, createdAt: "x", updatedAt: "x" });
+    await expect(getTask(7)).resolves.toMatchObject({ id: 7, title: "t" });
+    expect(getMock).toHaveBeenCalledWith("/api/tasks/7", expect.anything());
+
     const fetchMock = respond(200, { id: 7, title: "t", done: true, createdAt: "x", updatedAt: "y" });
     await updateTask(7, { done: true });
     expect(fetchMock).toHaveBeenCalledWith("/api/tasks/7", expect.objectContaining({ method: "PATCH", body: '{"done":true}' }));
