@@ -64,6 +64,19 @@ describe("loading", () => {
     expect(await screen.findByTestId("backend-commit")).toHaveTextContent(backend.version!.commit);
   });
 
+  it("shows the list when a task is added after loading had failed", async () => {
+    const backend = installFakeBackend([task(1, "Existing")]);
+    backend.failNext("GET", LIST_PATH, "network");
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByText("Tasks could not be loaded");
+
+    await user.type(screen.getByRole("textbox", { name: "New task" }), "New one{Enter}");
+    expect(await screen.findByRole("checkbox", { name: "Existing" })).toBeInTheDocument();
+    expect(titlesShown()).toEqual(["New one", "Existing"]);
+    expect(screen.queryByText("Tasks could not be loaded")).not.toBeInTheDocument();
+  });
+
   it("loads more over the cursor until there is no next page", async () => {
     const many = Array.from({ length: 25 }, (_, i) => task(i + 1, `Task ${i + 1}`));
     const backend = installFakeBackend(many);

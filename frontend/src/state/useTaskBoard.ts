@@ -22,11 +22,11 @@ export interface TaskBoard {
 
 export function useTaskBoard(): TaskBoard {
   const [state, dispatch] = useReducer(boardReducer, initialBoardState);
-  // The latest tasks, read by callbacks to snapshot a task before changing it.
-  const tasksRef = useRef(state.tasks);
+  // The latest state, read by callbacks (e.g. to snapshot a task before changing it).
+  const stateRef = useRef(state);
   useEffect(() => {
-    tasksRef.current = state.tasks;
-  }, [state.tasks]);
+    stateRef.current = state;
+  }, [state]);
   // Ignore answers to a load that a newer load (a retry) has replaced.
   const loadSeq = useRef(0);
 
@@ -58,11 +58,13 @@ export function useTaskBoard(): TaskBoard {
     try {
       const task = await api.createTask({ title });
       dispatch({ type: "task/added", task });
+      // Added while the list had failed to load: the backend is back, so show the list.
+      if (stateRef.current.status === "error") reload();
       return null;
     } catch (err) {
       return describeError(err);
     }
-  }, []);
+  }, [reload]);
 
   const change = useCallback(async (task: Task, changes: TaskChanges, failure: string) => {
     dispatch({ type: "task/busy", id: task.id });
@@ -88,7 +90,7 @@ export function useTaskBoard(): TaskBoard {
   );
 
   const remove = useCallback(async (task: Task) => {
-    const index = tasksRef.current.findIndex((t) => t.id === task.id);
+    const index = stateRef.current.tasks.findIndex((t) => t.id === task.id);
     dispatch({ type: "task/busy", id: task.id });
     dispatch({ type: "task/removed", id: task.id });
     try {
