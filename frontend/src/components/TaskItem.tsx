@@ -19,7 +19,7 @@ export function TaskItem({ task, busy, onToggle, onRename, onDelete }: Props) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(task.title);
   const [error, setError] = useState<string | null>(null);
-  // Where focus goes after the editor closes, so keyboard users stay in place.
+  // Set when the editor closes: focus then returns to the Rename button, so keyboard users stay in place.
   const returnFocus = useRef(false);
   const renameRef = useRef<HTMLButtonElement>(null);
   const editRef = useRef<HTMLInputElement>(null);
