@@ -66,9 +66,9 @@ func (p *Pipeline) Validate(
 
 // ValidateReports runs the same stages as validate and returns their reports instead of
 // failing: summary.md, a status file holding "passed" or "failed", and under reports/ the Trivy
-// JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint
-// and YAML check logs and the test logs. CI exports it, publishes it even when a stage failed, then gates on
-// status.
+// JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint,
+// YAML check and test logs. CI exports it, publishes it even when a stage failed, then gates
+// on status.
 //
 // +cache="session"
 func (p *Pipeline) ValidateReports(
