@@ -34,4 +34,4 @@ bench-backend:
 	./bin/benchbackend -server ./bin/server -loadgen ./bin/loadgen -tasks 10000 -concurrency 32 -duration 10s
 
 bench-ci:
-	@echo "module build benchmark: not yet written"
+	scripts/bench-module-build.sh

@@ -2,7 +2,10 @@ module dagger/pipeline
 
 go 1.26.1
 
-require dagger.io/dagger v0.21.9
+require (
+	dagger.io/dagger v0.21.9
+	gopkg.in/yaml.v3 v3.0.1
+)
 
 require (
 	github.com/99designs/gqlgen v0.17.89 // indirect
