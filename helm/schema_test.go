@@ -67,9 +67,9 @@ func validateObject(t *testing.T, o object) error {
 }
 
 var (
-	crdOnce    sync.Once
+	crdOnce     sync.Once
 	crdCompiled map[schema.GroupVersionKind]*jsonschema.Schema
-	crdErr     error
+	crdErr      error
 )
 
 // crdSchemas compiles the CRD schemas once per test run.
@@ -203,14 +203,14 @@ func TestRenderedObjectsMatchKubernetesSchemas(t *testing.T) {
 // The validator must refuse what the API server would refuse or silently drop.
 func TestSchemaValidationRefusesBadObjects(t *testing.T) {
 	bad := map[string]string{
-		"unknown field in a Deployment": `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x"},"spec":{"replica":2,"selector":{},"template":{}}}`,
-		"wrong type in a Service":       `{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"},"spec":{"ports":[{"port":"eighty"}]}}`,
-		"field with the wrong case":     `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"Containers":[]}}`,
-		"unknown field in a policy":     `{"apiVersion":"policies.kyverno.io/v1","kind":"ValidatingPolicy","metadata":{"name":"x"},"spec":{"validationAction":["Deny"]}}`,
-		"wrong type in a policy":        `{"apiVersion":"policies.kyverno.io/v1","kind":"ImageValidatingPolicy","metadata":{"name":"x"},"spec":{"matchImageReferences":[{"glob":"*"}],"attestors":[],"attestations":[],"validations":[],"validationConfigurations":{"mutateDigest":"yes"}}}`,
+		"unknown field in a Deployment":   `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x"},"spec":{"replica":2,"selector":{},"template":{}}}`,
+		"wrong type in a Service":         `{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"},"spec":{"ports":[{"port":"eighty"}]}}`,
+		"field with the wrong case":       `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"Containers":[]}}`,
+		"unknown field in a policy":       `{"apiVersion":"policies.kyverno.io/v1","kind":"ValidatingPolicy","metadata":{"name":"x"},"spec":{"validationAction":["Deny"]}}`,
+		"wrong type in a policy":          `{"apiVersion":"policies.kyverno.io/v1","kind":"ImageValidatingPolicy","metadata":{"name":"x"},"spec":{"matchImageReferences":[{"glob":"*"}],"attestors":[],"attestations":[],"validations":[],"validationConfigurations":{"mutateDigest":"yes"}}}`,
 		"unknown field in an Application": `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"x"},"spec":{"project":"p","destination":{},"source":{"repoURL":"r"},"syncPolicy":{"automatic":{}}}}`,
-		"unknown kind":                  `{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"x"}}`,
-		"bad object name":               `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_A_Name"}}`,
+		"unknown kind":                    `{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"x"}}`,
+		"bad object name":                 `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_A_Name"}}`,
 	}
 	for name, doc := range bad {
 		t.Run(name, func(t *testing.T) {
