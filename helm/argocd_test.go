@@ -31,8 +31,8 @@ type argoApplication struct {
 		}
 		Destination struct{ Server, Namespace string }
 		SyncPolicy  struct {
-			Automated *struct{ Prune, SelfHeal bool } `json:"automated"`
-			SyncOptions []string                      `json:"syncOptions"`
+			Automated   *struct{ Prune, SelfHeal bool } `json:"automated"`
+			SyncOptions []string                        `json:"syncOptions"`
 			Retry       *struct {
 				Limit   int
 				Backoff *struct{ Duration, MaxDuration string }
