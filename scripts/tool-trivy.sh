@@ -15,6 +15,7 @@ flock 9
 if [ ! -x "$bin" ]; then
   echo "building Trivy ${version} into ${cache} (cold: 10+ minutes)" >&2
   GOEXPERIMENT=jsonv2 GOBIN="$cache" GOFLAGS=-trimpath \
-    go install "github.com/aquasecurity/trivy/cmd/trivy@${version}" >&2
+    go install -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${version}" \
+    "github.com/aquasecurity/trivy/cmd/trivy@${version}" >&2
 fi
 echo "$bin"
