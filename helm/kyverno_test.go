@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gobwas/glob"
 	"sigs.k8s.io/yaml"
 )
 
@@ -143,5 +144,33 @@ spec:
 	}
 	if out, err := run(t, dir, kyverno, "apply", policy, "--resource", pod, "--remove-color"); err == nil || !strings.Contains(out, "error: 1") {
 		t.Errorf("kyverno accepted a policy calling an unknown function:\n%s", out)
+	}
+}
+
+// The signature policy must cover the images the production release deploys, and only those.
+func TestSignaturePolicyCoversTheReleasedImages(t *testing.T) {
+	vals, err := readValues(append([]string{"policies/values.yaml"}, policiesProdValues...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var globs []glob.Glob
+	for _, ref := range vals["verifyImageSignatures"].(map[string]any)["imageReferences"].([]any) {
+		globs = append(globs, glob.MustCompile(ref.(string)))
+	}
+	matched := func(image string) bool {
+		for _, g := range globs {
+			if g.Match(image) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range workloads(t, mustRender(t, appChart, appProductionValues)) {
+		for _, c := range w.pod.Containers {
+			ours := c.Name == "frontend" || c.Name == "backend"
+			if matched(c.Image) != ours {
+				t.Errorf("%s image %s: matched by the signature policy = %v, want %v", w.owner, c.Image, !ours, ours)
+			}
+		}
 	}
 }
