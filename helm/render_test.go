@@ -17,6 +17,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
@@ -94,6 +95,10 @@ func renderChart(chartDir string, valueFiles []string, overrides ...string) (map
 	ch, err := loader.Load(chartDir)
 	if err != nil {
 		return nil, err
+	}
+	// What `helm install` checks before rendering.
+	if !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, kubeVersion) {
+		return nil, fmt.Errorf("chart %s requires Kubernetes %q, not %s", ch.Name(), ch.Metadata.KubeVersion, kubeVersion)
 	}
 	vals, err := readValues(valueFiles, overrides...)
 	if err != nil {
@@ -207,4 +212,20 @@ func get(t *testing.T, objs []object, kind, name string) object {
 	}
 	t.Fatalf("no %s %q rendered", kind, name)
 	return object{}
+}
+
+// Both charts declare the Kubernetes versions they support (Chart.yaml kubeVersion): 1.29
+// and later, EKS-style pre-release suffixes included.
+func TestChartsDeclareSupportedKubernetes(t *testing.T) {
+	for _, chart := range []string{appChart, policiesChart} {
+		ch, err := loader.Load(chart)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for v, want := range map[string]bool{"v1.28.9": false, "v1.29.0": true, "v1.33.4-eks-1": true} {
+			if got := chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, v); got != want {
+				t.Errorf("%s kubeVersion %q accepts %s = %v, want %v", chart, ch.Metadata.KubeVersion, v, got, want)
+			}
+		}
+	}
 }
