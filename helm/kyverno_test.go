@@ -1,0 +1,176 @@
+package helm
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gobwas/glob"
+	"sigs.k8s.io/yaml"
+)
+
+// The signature policy needs a registry to say anything: it is left out of the CLI runs here
+// and only checked for syntax (the release pipeline's e2e runs it against a real registry).
+const noSignatureCheck = "verifyImageSignatures: {enabled: false}"
+
+// The policies admit the whole application chart: `kyverno apply` finds no violation, and it
+// really evaluated every workload (Kyverno generates the Deployment/StatefulSet variants).
+func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
+	kyverno := tool(t, "kyverno")
+	dir := t.TempDir()
+	policies := writeManifests(t, dir, "policies.yaml", mustRender(t, policiesChart, policiesCIValues, noSignatureCheck))
+	for _, vs := range valueSets {
+		t.Run(vs.name, func(t *testing.T) {
+			objs := mustRender(t, appChart, vs.values)
+			app := writeManifests(t, dir, "app-"+vs.name+".yaml", objs)
+			out, err := run(t, dir, kyverno, "apply", policies, "--resource", app,
+				"--policy-report", "--output-format", "json", "--remove-color")
+			if err != nil {
+				t.Fatalf("kyverno apply: %v\n%s", err, out)
+			}
+			var report struct {
+				Summary struct{ Pass, Fail, Warn, Error, Skip int }
+				Results []struct {
+					Policy, Result, Message string
+					Resources               []struct{ Kind, Name string }
+				}
+			}
+			if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &report); err != nil {
+				t.Fatalf("kyverno apply output is not a JSON report: %v\n%s", err, out)
+			}
+			for _, r := range report.Results {
+				if r.Result != "pass" {
+					t.Errorf("%s on %v: %s %s", r.Policy, r.Resources, r.Result, r.Message)
+				}
+			}
+			// 3 policies x (frontend, backend, postgresql, test pod).
+			if want := 3 * len(workloads(t, objs)); report.Summary.Pass != want || report.Summary.Fail+report.Summary.Error != 0 {
+				t.Errorf("summary %+v, want %d passes and nothing else", report.Summary, want)
+			}
+		})
+	}
+}
+
+// The fixtures under helm/policies/tests: non-compliant pods are rejected, compliant ones admitted.
+func TestKyvernoPolicyFixtures(t *testing.T) {
+	kyverno := tool(t, "kyverno")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("policies/tests")); err != nil {
+		t.Fatal(err)
+	}
+	writeManifests(t, dir, "policies.yaml", mustRender(t, policiesChart, policiesCIValues, noSignatureCheck))
+
+	// Every expectation in the fixtures, so that a silently skipped one shows.
+	want := 0
+	fixtures, _ := filepath.Glob(filepath.Join(dir, "*", "kyverno-test.yaml"))
+	if len(fixtures) < 3 {
+		t.Fatalf("want a fixture per policy, found %v", fixtures)
+	}
+	for _, f := range fixtures {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var test struct {
+			Results []struct {
+				Result    string
+				Resources []string
+			}
+		}
+		if err := yaml.Unmarshal(data, &test); err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, r := range test.Results {
+			want += len(r.Resources)
+			kinds[r.Result] = kinds[r.Result] || len(r.Resources) > 0
+		}
+		if !kinds["pass"] || !kinds["fail"] {
+			t.Errorf("%s must expect both passes and failures", f)
+		}
+	}
+
+	out, err := run(t, dir, kyverno, "test", ".", "--remove-color")
+	if err != nil {
+		t.Fatalf("kyverno test: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`Test Summary: (\d+) tests passed and (\d+) tests failed`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no test summary in kyverno output:\n%s", out)
+	}
+	passed, _ := strconv.Atoi(m[1])
+	if passed != want || m[2] != "0" {
+		t.Errorf("kyverno test: %s passed, %s failed; want %d passed\n%s", m[1], m[2], want, out)
+	}
+}
+
+// The signature policy is excluded above; the CLI must still load it as a valid policy.
+func TestKyvernoLoadsTheSignaturePolicy(t *testing.T) {
+	kyverno := tool(t, "kyverno")
+	dir := t.TempDir()
+	var ivpol []object
+	for _, o := range mustRender(t, policiesChart, policiesCIValues) {
+		if o.Kind == "ImageValidatingPolicy" {
+			ivpol = append(ivpol, o)
+		}
+	}
+	if len(ivpol) != 1 {
+		t.Fatalf("want one ImageValidatingPolicy, got %d", len(ivpol))
+	}
+	policy := writeManifests(t, dir, "verify.yaml", ivpol)
+	// A pod whose image the policy does not match: loading and compiling the policy is all
+	// that happens, no registry is contacted.
+	pod := filepath.Join(dir, "pod.yaml")
+	if err := os.WriteFile(pod, []byte(`apiVersion: v1
+kind: Pod
+metadata: {name: unrelated, namespace: taskboard}
+spec:
+  containers: [{name: c, image: "registry.example.com/other:1.0.0"}]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, dir, kyverno, "apply", policy, "--resource", pod, "--remove-color")
+	if err != nil || !strings.Contains(out, "pass: 1, fail: 0, warn: 0, error: 0") {
+		t.Fatalf("kyverno could not apply the signature policy: %v\n%s", err, out)
+	}
+	// And a broken copy is refused, so the check above means something.
+	broken := strings.Replace(string(ivpol[0].JSON), "verifyImageSignatures(", "verifyImageSignaturez(", 1)
+	if err := os.WriteFile(policy, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, dir, kyverno, "apply", policy, "--resource", pod, "--remove-color"); err == nil || !strings.Contains(out, "error: 1") {
+		t.Errorf("kyverno accepted a policy calling an unknown function:\n%s", out)
+	}
+}
+
+// The signature policy must cover the images the production release deploys, and only those.
+func TestSignaturePolicyCoversTheReleasedImages(t *testing.T) {
+	vals, err := readValues(append([]string{"policies/values.yaml"}, policiesProdValues...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var globs []glob.Glob
+	for _, ref := range vals["verifyImageSignatures"].(map[string]any)["imageReferences"].([]any) {
+		globs = append(globs, glob.MustCompile(ref.(string)))
+	}
+	matched := func(image string) bool {
+		for _, g := range globs {
+			if g.Match(image) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range workloads(t, mustRender(t, appChart, appProductionValues)) {
+		for _, c := range w.pod.Containers {
+			ours := c.Name == "frontend" || c.Name == "backend"
+			if matched(c.Image) != ours {
+				t.Errorf("%s image %s: matched by the signature policy = %v, want %v", w.owner, c.Image, !ours, ours)
+			}
+		}
+	}
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds Trivy from the Go module proxy (once) and prints the path of the binary. The binary is
+# cached between runs: a cold build takes 10+ minutes. Trivy needs the jsonv2 experiment.
+set -euo pipefail
+
+version=v0.74.0
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/trivy-${version}"
+bin="$cache/trivy"
+
+mkdir -p "$cache"
+# One build at a time: tests and CI may ask for the tool concurrently.
+exec 9>"$cache/.lock"
+flock 9
+
+if [ ! -x "$bin" ]; then
+  echo "building Trivy ${version} into ${cache} (cold: 10+ minutes)" >&2
+  GOEXPERIMENT=jsonv2 GOBIN="$cache" GOFLAGS=-trimpath \
+    go install -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${version}" \
+    "github.com/aquasecurity/trivy/cmd/trivy@${version}" >&2
+fi
+echo "$bin"
