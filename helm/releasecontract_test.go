@@ -9,8 +9,9 @@ import (
 
 // The release pipeline rewrites frontend/backend image.tag and image.digest in place, keeping
 // the rest of the file: each must be a plain scalar on its own line marked "# Updated by CI/CD".
+// values-production.yaml must not set them, or it would pin production to an old image.
 func TestReleaseEditableImageLines(t *testing.T) {
-	for _, file := range []string{"app/values.yaml", "app/values-production.yaml"} {
+	for _, file := range []string{"app/values.yaml"} {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
@@ -53,4 +54,24 @@ func lookup(n *yaml3.Node, path ...string) *yaml3.Node {
 		n = next
 	}
 	return n
+}
+
+// Argo CD layers values-production.yaml on values.yaml: an image tag or digest there would
+// override what every release writes, and production would silently stay on an old image.
+func TestProductionValuesDoNotPinReleasedImages(t *testing.T) {
+	data, err := os.ReadFile("app/values-production.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml3.Node
+	if err := yaml3.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, component := range []string{"frontend", "backend"} {
+		for _, key := range []string{"tag", "digest"} {
+			if n := lookup(doc.Content[0], component, "image", key); n != nil {
+				t.Errorf("app/values-production.yaml:%d sets %s.image.%s: leave it to the release (values.yaml)", n.Line, component, key)
+			}
+		}
+	}
 }

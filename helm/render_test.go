@@ -34,10 +34,11 @@ const (
 )
 
 // The value sets every test renders: the chart defaults completed by the CI file (the
-// defaults carry no password on purpose), and the production-like file.
+// defaults carry no password on purpose), and the production-like file with the image tags and
+// digests a release writes into values.yaml.
 var (
 	appDefaultValues    = []string{"app/ci/test-values.yaml"}
-	appProductionValues = []string{"app/values-production.yaml"}
+	appProductionValues = []string{"app/values-production.yaml", "testdata/released-images.yaml"}
 	policiesCIValues    = []string{"policies/ci/test-values.yaml"}
 	policiesProdValues  = []string{"policies/values-production.yaml"}
 )
