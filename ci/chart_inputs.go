@@ -25,7 +25,8 @@ func (r chartRun) helmArgs() []string {
 }
 
 // chartRuns lists every (chart, values file) pair: each values file under helm/<chart>/ci/ that
-// follows the chart-testing naming, or the defaults when there is none.
+// follows the chart-testing naming and each environment file beside values.yaml, or the
+// defaults when there is none.
 func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
 	var runs []chartRun
 	for _, chart := range charts.Names {
@@ -34,9 +35,13 @@ func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
 		} else if !ok {
 			return nil, fmt.Errorf("chart %s is missing: no %s/Chart.yaml", chart, charts.Dir(chart))
 		}
-		matched, err := p.Source.Glob(ctx, charts.ValuesGlob(chart))
-		if err != nil {
-			return nil, err
+		var matched []string
+		for _, glob := range charts.ValuesGlobs(chart) {
+			found, err := p.Source.Glob(ctx, glob)
+			if err != nil {
+				return nil, err
+			}
+			matched = append(matched, found...)
 		}
 		for _, values := range charts.ValuesFiles(chart, matched) {
 			runs = append(runs, chartRun{Chart: chart, Values: values})

@@ -9,8 +9,9 @@ import (
 	"dagger/pipeline/internal/dagger"
 )
 
-// Lint runs `helm lint --strict` on helm/app and helm/policies, once per values file under
-// helm/<chart>/ci/*-values.yaml (or once with the chart's defaults when there is none).
+// Lint runs `helm lint --strict` on helm/app and helm/policies, once per values file:
+// helm/<chart>/ci/*-values.yaml and helm/<chart>/values-*.yaml (or once with the chart's
+// defaults when there is none).
 //
 // +check
 func (p *Pipeline) Lint(ctx context.Context) error {

@@ -17,10 +17,14 @@ var Names = []string{"app", "policies"}
 // Dir is the chart's directory relative to the repository root.
 func Dir(chart string) string { return path.Join("helm", chart) }
 
-// ValuesGlob matches the chart-testing convention: helm/<chart>/ci/*-values.yaml.
-func ValuesGlob(chart string) string { return path.Join(Dir(chart), "ci", "*-values.yaml") }
+// ValuesGlobs are where a chart's values files live: the chart-testing convention
+// (helm/<chart>/ci/*-values.yaml) and the environment files beside values.yaml
+// (helm/<chart>/values-<environment>.yaml), which Argo CD deploys and so must pass too.
+func ValuesGlobs(chart string) []string {
+	return []string{path.Join(Dir(chart), "ci", "*-values.yaml"), path.Join(Dir(chart), "values-*.yaml")}
+}
 
-// ValuesFiles turns the repository paths that ValuesGlob matched into paths relative to the
+// ValuesFiles turns the repository paths that ValuesGlobs matched into paths relative to the
 // chart directory, sorted. With none, the chart is checked once with its defaults, which is
 // what the single "" entry means.
 func ValuesFiles(chart string, matched []string) []string {
@@ -28,7 +32,14 @@ func ValuesFiles(chart string, matched []string) []string {
 	var out []string
 	for _, m := range matched {
 		m = strings.TrimPrefix(path.Clean(m), "./")
-		if rel, ok := strings.CutPrefix(m, prefix); ok && strings.HasSuffix(rel, "-values.yaml") {
+		rel, ok := strings.CutPrefix(m, prefix)
+		if !ok {
+			continue
+		}
+		dir, file := path.Split(rel)
+		forTests := dir == "ci/" && strings.HasSuffix(file, "-values.yaml")
+		environment := dir == "" && strings.HasPrefix(file, "values-") && strings.HasSuffix(file, ".yaml")
+		if forTests || environment {
 			out = append(out, rel)
 		}
 	}

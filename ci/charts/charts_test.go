@@ -6,15 +6,17 @@ import (
 )
 
 func TestValuesFiles(t *testing.T) {
-	got := ValuesFiles("app", []string{"helm/app/ci/prod-values.yaml", "helm/app/ci/dev-values.yaml", "helm/policies/ci/x-values.yaml"})
-	if strings.Join(got, ",") != "ci/dev-values.yaml,ci/prod-values.yaml" {
+	got := ValuesFiles("app", []string{"helm/app/ci/prod-values.yaml", "helm/app/ci/dev-values.yaml",
+		"helm/policies/ci/x-values.yaml", "helm/app/values-production.yaml", "helm/app/ci/notes.yaml",
+		"helm/app/templates/values-x.yaml"})
+	if strings.Join(got, ",") != "ci/dev-values.yaml,ci/prod-values.yaml,values-production.yaml" {
 		t.Fatalf("got %v", got)
 	}
 	if got := ValuesFiles("policies", nil); len(got) != 1 || got[0] != "" {
 		t.Fatalf("no values files must mean defaults, got %q", got)
 	}
-	if ValuesGlob("app") != "helm/app/ci/*-values.yaml" {
-		t.Fatal(ValuesGlob("app"))
+	if g := ValuesGlobs("app"); strings.Join(g, " ") != "helm/app/ci/*-values.yaml helm/app/values-*.yaml" {
+		t.Fatal(g)
 	}
 	if Label("app", "") != "app (defaults)" || Label("app", "ci/a-values.yaml") != "app (ci/a-values.yaml)" {
 		t.Fatal("labels")
