@@ -1,0 +1,44 @@
+package main
+
+import "dagger/pipeline/internal/dagger"
+
+// Cache volume names. Shared by every function of the module (validate and release) so that a
+// laptop or an agent with a warm engine reuses downloads; bump the suffix to start afresh.
+const (
+	CacheGoModules = "taskboard-go-mod-v1"
+	CacheGoBuild   = "taskboard-go-build-v1"
+	CacheNpm       = "taskboard-npm-v1"
+	CacheTrivyDB   = "taskboard-trivy-db-v1"
+)
+
+// Paths the caches are mounted at.
+const (
+	goModCachePath   = "/go/pkg/mod"
+	goBuildCachePath = "/root/.cache/go-build"
+	npmCachePath     = "/root/.npm"
+	// trivyCachePath is Trivy's --cache-dir; the vulnerability DB lives in its db/ subdirectory.
+	trivyCachePath = "/root/.cache/trivy"
+)
+
+// withGoCaches mounts the Go module and build caches and points the toolchain at them.
+func withGoCaches(c *dagger.Container) *dagger.Container {
+	return c.
+		WithMountedCache(goModCachePath, dag.CacheVolume(CacheGoModules)).
+		WithEnvVariable("GOMODCACHE", goModCachePath).
+		WithMountedCache(goBuildCachePath, dag.CacheVolume(CacheGoBuild)).
+		WithEnvVariable("GOCACHE", goBuildCachePath)
+}
+
+// withNpmCache mounts npm's download cache; `npm ci` still installs from the lock file.
+func withNpmCache(c *dagger.Container) *dagger.Container {
+	return c.
+		WithMountedCache(npmCachePath, dag.CacheVolume(CacheNpm)).
+		WithEnvVariable("npm_config_cache", npmCachePath)
+}
+
+// withTrivyDBCache mounts the Trivy cache volume for the one exec that downloads the DB. LOCKED:
+// concurrent downloads queue instead of corrupting each other's files.
+func withTrivyDBCache(c *dagger.Container) *dagger.Container {
+	return c.WithMountedCache(trivyCachePath, dag.CacheVolume(CacheTrivyDB),
+		dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked})
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pinnedTag accepts an image reference with an explicit version tag (digits in it) and an
+// optional digest: "name:1.2.3", "name:v1.2.3-alpine", "name:1.2@sha256:...".
+var pinnedTag = regexp.MustCompile(`^[a-z0-9./-]+(:[0-9]+)?/?[a-z0-9./_-]*:v?[0-9]+\.[0-9]+(\.[0-9]+)?[a-zA-Z0-9._-]*(@sha256:[a-f0-9]{64})?$`)
+
+func TestToolImagesArePinned(t *testing.T) {
+	if len(PinnedImages) == 0 {
+		t.Fatal("no tool images")
+	}
+	for _, ref := range PinnedImages {
+		if strings.Contains(ref, "latest") || !pinnedTag.MatchString(ref) {
+			t.Errorf("image %q is not pinned to an exact version", ref)
+		}
+	}
+	if ImageTrivy != "aquasec/trivy:0.74.0" {
+		t.Errorf("Trivy must stay on 0.74.0 (post-compromise release), got %s", ImageTrivy)
+	}
+}
+
+// TestEveryImageIsDeclaredInImagesGo keeps images.go the one place that names images: every
+// Image* constant is in PinnedImages, and no other file passes a literal to From().
+func TestEveryImageIsDeclaredInImagesGo(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, ref := range PinnedImages {
+		listed[ref] = true
+	}
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					if strings.HasPrefix(id.Name, "Image") && i < len(n.Values) {
+						lit, ok := n.Values[i].(*ast.BasicLit)
+						if !ok {
+							continue
+						}
+						v, _ := strconv.Unquote(lit.Value)
+						if name != "images.go" {
+							t.Errorf("%s: image constant %s belongs in images.go", name, id.Name)
+						}
+						if !listed[v] {
+							t.Errorf("%s = %q is missing from PinnedImages", id.Name, v)
+						}
+					}
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "From" && len(n.Args) == 1 {
+					if _, isLit := n.Args[0].(*ast.BasicLit); isLit {
+						t.Errorf("%s: From(%s): use a constant from images.go", fset.Position(n.Pos()), "literal")
+					}
+				}
+			}
+			return true
+		})
+	}
+}

@@ -1,0 +1,74 @@
+package summary
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMarkdownOneRowPerStage(t *testing.T) {
+	s := Summary{Title: "Validate", Stages: []Stage{
+		{Name: "lint", Status: Passed, Details: "2 charts, 3 values files", Duration: 1500 * time.Millisecond},
+		{Name: "scan-fs", Status: Failed, Details: "CRITICAL 1 | HIGH 2", Duration: 2*time.Minute + 5*time.Second, Err: errors.New("trivy gate failed\nsecond line")},
+		{Name: "policies", Status: Skipped, Details: "verify-image-signatures: release verifies signatures"},
+	}, Notes: []string{"reports exported to reports/"}}
+	md := s.Markdown()
+	for _, want := range []string{
+		"## Validate: FAILED",
+		"| lint | ✅ passed | 2 charts, 3 values files | 1.5s |",
+		`| scan-fs | ❌ failed | CRITICAL 1 \| HIGH 2 | 2m05.0s |`,
+		"| policies | ⏭️ skipped |",
+		"- reports exported to reports/",
+		"**scan-fs**\n\n```\ntrivy gate failed\nsecond line\n```",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Count(md, "\n| ") != 4 { // header + 3 rows
+		t.Errorf("want a header and 3 rows:\n%s", md)
+	}
+}
+
+func TestErrNamesFailedStagesAndWrapsTheirErrors(t *testing.T) {
+	cause := errors.New("boom")
+	s := Summary{Stages: []Stage{{Name: "a", Status: Passed}, {Name: "b", Status: Failed, Err: cause}}}
+	err := s.Err()
+	if err == nil || !errors.Is(err, cause) || !strings.Contains(err.Error(), "1 stage(s) failed: b") {
+		t.Fatalf("Err() = %v", err)
+	}
+	if s.Passed() {
+		t.Fatal("a failed stage must fail the summary")
+	}
+	ok := Summary{Stages: []Stage{{Name: "a", Status: Passed}, {Name: "s", Status: Skipped}}}
+	if !ok.Passed() || ok.Err() != nil || !strings.Contains(ok.Markdown(), ": PASSED") {
+		t.Fatalf("passing summary: %v", ok.Err())
+	}
+	if (Summary{}).Passed() || (Summary{}).Err() == nil {
+		t.Fatal("an empty summary must not pass")
+	}
+}
+
+func TestRunKeepsDetailsOnFailure(t *testing.T) {
+	st := Run("x", func() (string, error) { return "3 found", errors.New("gate") })
+	if st.Status != Failed || st.Details != "3 found" || st.Err == nil || st.Name != "x" {
+		t.Fatalf("%+v", st)
+	}
+	if st := Run("y", func() (string, error) { return "fine", nil }); st.Status != Passed {
+		t.Fatalf("%+v", st)
+	}
+}
+
+func TestSortByNameAndDurations(t *testing.T) {
+	s := Summary{Stages: []Stage{{Name: "yaml"}, {Name: "lint"}, {Name: "schemas"}}}
+	s.SortByName()
+	if s.Stages[0].Name != "lint" || s.Stages[2].Name != "yaml" {
+		t.Fatalf("%+v", s.Stages)
+	}
+	for d, want := range map[time.Duration]string{0: "0.0s", 449 * time.Millisecond: "0.4s", 61 * time.Second: "1m01.0s"} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
