@@ -41,11 +41,13 @@ var PinnedImages = []string{
 	ImageGo, ImageNode, ImagePostgres, ImageRegistry, ImageAlpine,
 }
 
-// helmContainer is Helm with the repository's charts mounted read-only at /src.
+// helmContainer is Helm with the repository's helm/ directory copied to /src/helm, the
+// working directory, so that chart paths are "app" and "policies".
 func helmContainer(source *dagger.Directory) *dagger.Container {
 	return dag.Container().From(ImageHelm).
-		WithMountedDirectory("/src", source.Directory("helm")).
-		WithWorkdir("/src")
+		WithoutEntrypoint().
+		WithDirectory("/src/helm", source.Directory("helm")).
+		WithWorkdir("/src/helm")
 }
 
 // kubeconformContainer is kubeconform; its image has no shell, so run it by absolute path.

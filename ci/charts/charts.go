@@ -69,3 +69,11 @@ func KubeVersionFloor(chartYAML []byte) (string, error) {
 	}
 	return b[1] + "." + b[2] + "." + patch, nil
 }
+
+var dependenciesKey = regexp.MustCompile(`(?m)^dependencies:\s*(#.*)?$`)
+
+// HasDependencies reports whether a Chart.yaml declares subcharts, which `helm dependency build`
+// must fetch before lint and template.
+func HasDependencies(chartYAML []byte) bool {
+	return dependenciesKey.Match(chartYAML)
+}

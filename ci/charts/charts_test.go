@@ -39,3 +39,14 @@ func TestKubeVersionFloor(t *testing.T) {
 		}
 	}
 }
+
+func TestHasDependencies(t *testing.T) {
+	if !HasDependencies([]byte("name: app\ndependencies:\n  - name: postgresql\n")) {
+		t.Fatal("dependencies not seen")
+	}
+	for _, none := range []string{"name: app\n", "name: app\ndependencies: []\n", "# dependencies:\n"} {
+		if HasDependencies([]byte(none)) {
+			t.Errorf("HasDependencies(%q) = true", none)
+		}
+	}
+}

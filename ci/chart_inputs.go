@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"dagger/pipeline/charts"
+)
+
+// chartRun is one chart checked with one values file ("" for the chart's defaults).
+type chartRun struct {
+	Chart  string
+	Values string
+}
+
+func (r chartRun) label() string { return charts.Label(r.Chart, r.Values) }
+
+// helmArgs are the chart path and values flag relative to the helm/ mount.
+func (r chartRun) helmArgs() []string {
+	args := []string{r.Chart}
+	if r.Values != "" {
+		args = append(args, "--values", r.Chart+"/"+r.Values)
+	}
+	return args
+}
+
+// chartRuns lists every (chart, values file) pair: each values file under helm/<chart>/ci/ that
+// follows the chart-testing naming, or the defaults when there is none.
+func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
+	var runs []chartRun
+	for _, chart := range charts.Names {
+		if ok, err := p.Source.Exists(ctx, charts.Dir(chart)+"/Chart.yaml"); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, fmt.Errorf("chart %s is missing: no %s/Chart.yaml", chart, charts.Dir(chart))
+		}
+		matched, err := p.Source.Glob(ctx, charts.ValuesGlob(chart))
+		if err != nil {
+			return nil, err
+		}
+		for _, values := range charts.ValuesFiles(chart, matched) {
+			runs = append(runs, chartRun{Chart: chart, Values: values})
+		}
+	}
+	return runs, nil
+}
+
+// kubeVersion is the explicit version, or the floor of helm/app/Chart.yaml's kubeVersion.
+func (p *Pipeline) kubeVersion(ctx context.Context, explicit string) (string, error) {
+	if explicit != "" {
+		return explicit, nil
+	}
+	chartYAML, err := p.Source.File(charts.Dir("app") + "/Chart.yaml").Contents(ctx)
+	if err != nil {
+		return "", err
+	}
+	return charts.KubeVersionFloor([]byte(chartYAML))
+}

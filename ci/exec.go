@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/internal/dagger"
+)
+
+// execResult is what a tool printed and how it exited.
+type execResult struct {
+	Stdout   string
+	Stderr   string
+	ExitCode int
+}
+
+// Combined is stdout then stderr, the way a terminal would show them.
+func (r execResult) Combined() string {
+	if r.Stderr == "" {
+		return r.Stdout
+	}
+	return strings.TrimRight(r.Stdout, "\n") + "\n" + r.Stderr
+}
+
+// runTool runs args and returns the output whatever the exit code, so that a failing check still
+// hands its report to the module: the verdict is then decided here, not by the exit code alone.
+// An error means the exec could not run at all (bad image, engine trouble).
+func runTool(ctx context.Context, c *dagger.Container, args []string, useEntrypoint bool) (execResult, error) {
+	done, err := c.WithExec(args, dagger.ContainerWithExecOpts{
+		Expect:        dagger.ReturnTypeAny,
+		UseEntrypoint: useEntrypoint,
+	}).Sync(ctx)
+	if err != nil {
+		return execResult{}, fmt.Errorf("%s: %w", strings.Join(args, " "), err)
+	}
+	var r execResult
+	if r.ExitCode, err = done.ExitCode(ctx); err != nil {
+		return r, err
+	}
+	if r.Stdout, err = done.Stdout(ctx); err != nil {
+		return r, err
+	}
+	if r.Stderr, err = done.Stderr(ctx); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// stageResult is what every stage hands to validate: a one-line result for the summary table,
+// the report files it produced, and its verdict.
+type stageResult struct {
+	details string
+	reports *dagger.Directory // files for the exported reports directory; may be nil
+	err     error
+}
+
+// lastLines keeps the end of a long tool output for an error message.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{fmt.Sprintf("... (%d lines above)", len(lines)-n)}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/charts"
+	"dagger/pipeline/internal/dagger"
+)
+
+// Lint runs `helm lint --strict` on helm/app and helm/policies, once per values file under
+// helm/<chart>/ci/*-values.yaml (or once with the chart's defaults when there is none).
+//
+// +check
+func (p *Pipeline) Lint(ctx context.Context) error {
+	return p.lintStage(ctx).err
+}
+
+func (p *Pipeline) lintStage(ctx context.Context) stageResult {
+	runs, err := p.chartRuns(ctx)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	helm, err := p.helmWithDependencies(ctx)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	var report strings.Builder
+	var failed []string
+	for _, run := range runs {
+		args := append([]string{"helm", "lint", "--strict"}, run.helmArgs()...)
+		res, err := runTool(ctx, helm, args, false)
+		if err != nil {
+			return stageResult{err: err}
+		}
+		fmt.Fprintf(&report, "## %s\n$ %s\n%s\n", run.label(), strings.Join(args, " "), res.Combined())
+		if res.ExitCode != 0 {
+			failed = append(failed, run.label())
+		}
+	}
+	result := stageResult{
+		details: fmt.Sprintf("%d chart/values combination(s), %d failed", len(runs), len(failed)),
+		reports: dag.Directory().WithNewFile("helm-lint.txt", report.String()),
+	}
+	if len(failed) > 0 {
+		result.err = fmt.Errorf("helm lint failed for %s:\n%s", strings.Join(failed, ", "), lastLines(report.String(), 60))
+	}
+	return result
+}
+
+// helmWithDependencies is the Helm container with chart dependencies vendored, for charts that
+// declare any (a chart without them needs no network).
+func (p *Pipeline) helmWithDependencies(ctx context.Context) (*dagger.Container, error) {
+	helm := helmContainer(p.Source)
+	for _, chart := range charts.Names {
+		chartYAML, err := p.Source.File(charts.Dir(chart) + "/Chart.yaml").Contents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if charts.HasDependencies([]byte(chartYAML)) {
+			helm = helm.WithExec([]string{"helm", "dependency", "build", chart})
+		}
+	}
+	return helm, nil
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/kyvernoreport"
+	"dagger/pipeline/manifests"
+)
+
+// Policies applies the Kyverno policies of helm/policies (rendered) to the rendered application
+// chart with `kyverno apply`; any violation or error fails.
+//
+// Image-signature policies are left out here: evaluating them needs the registry and signed
+// images, which a pull request does not have yet. `release` verifies the signatures of the
+// images it pushes, and the cluster's admission controller enforces the policy. The report names
+// every policy left out.
+//
+// +check
+func (p *Pipeline) Policies(
+	ctx context.Context,
+	// Kubernetes version the charts are rendered for. Defaults to the lower bound of
+	// helm/app/Chart.yaml's kubeVersion.
+	// +optional
+	kubernetesVersion string,
+) error {
+	return p.policiesStage(ctx, kubernetesVersion).err
+}
+
+func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) stageResult {
+	renders, err := p.renderAll(ctx, kubernetesVersion)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	var policyDocs []manifests.Document
+	for _, r := range renderingsOf(renders, "policies") {
+		docs, err := manifests.Split([]byte(r.Manifests))
+		if err != nil {
+			return stageResult{err: fmt.Errorf("rendered %s: %w", r.Run.label(), err)}
+		}
+		policyDocs = append(policyDocs, docs...)
+	}
+	kept, excluded := manifests.WithoutImageSignaturePolicies(dedupe(policyDocs))
+	if len(kept) == 0 {
+		return stageResult{err: fmt.Errorf("helm/policies rendered no policy to apply (left out: %v)", excluded)}
+	}
+	kyverno := kyvernoContainer().WithNewFile("/work/policies.yaml", string(manifests.Join(kept)))
+	args := []string{"apply", "/work/policies.yaml", "--remove-color"}
+	apps := renderingsOf(renders, "app")
+	for _, r := range apps {
+		path := "/work/resources/" + r.fileName()
+		kyverno = kyverno.WithNewFile(path, r.Manifests)
+		args = append(args, "--resource", path)
+	}
+	res, err := runTool(ctx, kyverno, args, true)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	note := "Left out (image signatures need registry access; release verifies them): "
+	if len(excluded) == 0 {
+		note = "No image-signature policy was left out.\n"
+	} else {
+		note += strings.Join(excluded, ", ") + "\n"
+	}
+	report := fmt.Sprintf("$ kyverno %s\n%s\n%s", strings.Join(args, " "), note, res.Combined())
+	result := stageResult{reports: dag.Directory().WithNewFile("kyverno-apply.txt", report)}
+	counts, err := kyvernoreport.Gate(res.Combined(), res.ExitCode)
+	result.details = fmt.Sprintf("%d policies on %d rendering(s): %s", len(kept), len(apps), counts)
+	if len(excluded) > 0 {
+		result.details += "; left out: " + strings.Join(excluded, ", ")
+	}
+	result.err = err
+	return result
+}
+
+// dedupe drops repeated documents: the policies chart rendered with several values files yields
+// the same policy more than once, and Kyverno would count each copy.
+func dedupe(docs []manifests.Document) []manifests.Document {
+	seen := map[string]bool{}
+	var out []manifests.Document
+	for _, d := range docs {
+		key := d.APIVersion + "/" + d.String() + "/" + d.Namespace
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, d)
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/trivyreport"
+)
+
+// Report file names inside the scan-fs reports directory.
+const (
+	trivyJSONReport  = "trivy-fs.json"
+	trivySARIFReport = "trivy-fs.sarif"
+	trivyGateReport  = "trivy-fs-gate.md"
+)
+
+// ScanFs scans the repository with Trivy (vulnerabilities in lock files, secrets,
+// misconfigurations in Dockerfiles, charts and manifests) and gates the result: findings at
+// the given severities fail, except those accepted by .trivyignore.yaml (Trivy's format; every
+// entry needs a statement and an expired_at date) or .trivyignore at the repository root.
+// Expired exceptions no longer apply. Returns a directory with the JSON report, a SARIF file and
+// the gate's Markdown verdict; fails with the findings table when the gate fails.
+//
+// +cache="session"
+func (p *Pipeline) ScanFs(
+	ctx context.Context,
+	// Severities that fail the gate, as a comma list like Trivy's --severity.
+	// +default="HIGH,CRITICAL"
+	severity string,
+	// Let vulnerabilities without a fixed version through (they are still reported).
+	// +optional
+	ignoreUnfixed bool,
+	// Trivy DB repositories, tried in order (comma list, as Trivy's --db-repository).
+	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	dbRepository string,
+) (*dagger.Directory, error) {
+	res := p.scanFsStage(ctx, severity, ignoreUnfixed, dbRepository)
+	if res.err != nil {
+		return nil, res.err
+	}
+	return res.reports, nil
+}
+
+func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfixed bool, dbRepository string) stageResult {
+	if severity == "" {
+		severity = trivyreport.DefaultSeverities
+	}
+	severities, err := trivyreport.ParseSeveritySet(severity)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	ignores, err := p.trivyIgnores(ctx)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	const out = "/reports"
+	scanned := trivyContainer().
+		WithDirectory(trivyCachePath, trivyDB(dbRepository)).
+		WithMountedDirectory("/src", p.Source).
+		WithWorkdir("/src").
+		// The JSON keeps every finding at every severity: the gate below decides, and the report
+		// shows what was accepted and why.
+		WithExec([]string{"trivy", "fs", "--scanners", "vuln,secret,misconfig",
+			"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
+			"--format", "json", "--output", out + "/" + trivyJSONReport, "--exit-code", "0", "."}).
+		WithExec([]string{"trivy", "convert", "--format", "sarif",
+			"--output", out + "/" + trivySARIFReport, out + "/" + trivyJSONReport})
+	reports := scanned.Directory(out)
+	raw, err := reports.File(trivyJSONReport).Contents(ctx)
+	if err != nil {
+		return stageResult{err: fmt.Errorf("trivy fs: %w", err)}
+	}
+	report, err := trivyreport.Parse([]byte(raw))
+	if err != nil {
+		return stageResult{err: err}
+	}
+	verdict, err := trivyreport.Evaluate(report, trivyreport.Policy{
+		Severities: severities, IgnoreUnfixed: ignoreUnfixed, Ignores: ignores, Now: time.Now(),
+	})
+	if err != nil {
+		return stageResult{err: err}
+	}
+	gate := trivyreport.RenderMarkdown(verdict)
+	result := stageResult{
+		details: fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d",
+			trivyreport.CountBySeverity(verdict.All), severities, len(verdict.Blocking), len(verdict.Ignored)),
+		reports: reports.WithNewFile(trivyGateReport, gate),
+	}
+	if len(verdict.ExpiredRules) > 0 {
+		result.details += fmt.Sprintf("; %d expired exception(s)", len(verdict.ExpiredRules))
+	}
+	if err := verdict.Err(); err != nil {
+		result.err = fmt.Errorf("%w\n\n%s", err, gate)
+	}
+	return result
+}
+
+// trivyIgnores reads .trivyignore.yaml and .trivyignore from the repository root, if present.
+func (p *Pipeline) trivyIgnores(ctx context.Context) (*trivyreport.IgnoreConfig, error) {
+	var configs []*trivyreport.IgnoreConfig
+	for _, name := range []string{".trivyignore.yaml", ".trivyignore.yml", ".trivyignore"} {
+		ok, err := p.Source.Exists(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		data, err := p.Source.File(name).Contents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var cfg *trivyreport.IgnoreConfig
+		if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+			cfg, err = trivyreport.ParseIgnoreYAML(name, []byte(data))
+		} else {
+			cfg, err = trivyreport.ParseIgnoreFile(name, []byte(data))
+		}
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("bad Trivy ignore file"), err)
+		}
+		configs = append(configs, cfg)
+	}
+	return trivyreport.Merge(configs...), nil
+}

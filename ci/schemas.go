@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/kubeconformreport"
+)
+
+// DefaultCRDSchemaLocation is where kubeconform finds the schemas of custom resources (Kyverno
+// policies, Argo CD Applications): the datreeio CRDs-catalog, laid out by group, kind and version.
+const DefaultCRDSchemaLocation = "https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
+
+// Schemas validates the rendered charts and the Argo CD manifests (argocd*.yaml at the
+// repository root) with kubeconform -strict against the Kubernetes API schemas of the given
+// version, and custom resources against the CRDs-catalog. A kind without a schema fails unless
+// it is listed in skipKinds; skipped resources are named in the report.
+//
+// +check
+func (p *Pipeline) Schemas(
+	ctx context.Context,
+	// Kubernetes version whose schemas apply (kubeconform -kubernetes-version). Defaults to the
+	// lower bound of helm/app/Chart.yaml's kubeVersion.
+	// +optional
+	kubernetesVersion string,
+	// Kinds to skip, in kubeconform's -skip syntax (Kind or group/version/Kind). Each skipped
+	// resource is listed in the report.
+	// +optional
+	skipKinds []string,
+	// Schema location template for custom resources.
+	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
+	crdSchemaLocation string,
+) error {
+	return p.schemasStage(ctx, kubernetesVersion, skipKinds, crdSchemaLocation).err
+}
+
+func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, skipKinds []string, crdSchemaLocation string) stageResult {
+	version, err := p.kubeVersion(ctx, kubernetesVersion)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	renders, err := p.renderAll(ctx, version)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	if crdSchemaLocation == "" {
+		crdSchemaLocation = DefaultCRDSchemaLocation
+	}
+	kc := kubeconformContainer()
+	for _, r := range renders {
+		kc = kc.WithNewFile("/manifests/"+r.fileName(), r.Manifests)
+	}
+	argo, err := p.Source.Glob(ctx, "argocd*.yaml")
+	if err != nil {
+		return stageResult{err: err}
+	}
+	for _, name := range argo {
+		kc = kc.WithFile("/manifests/"+name, p.Source.File(name))
+	}
+	args := []string{"-strict", "-summary", "-output", "json", "-verbose",
+		"-kubernetes-version", version,
+		"-schema-location", "default", "-schema-location", crdSchemaLocation}
+	if len(skipKinds) > 0 {
+		args = append(args, "-skip", strings.Join(skipKinds, ","))
+	}
+	args = append(args, "/manifests")
+	res, err := runTool(ctx, kc, args, true)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	result := stageResult{reports: dag.Directory().WithNewFile("kubeconform.json", res.Stdout)}
+	report, err := kubeconformreport.Parse([]byte(res.Stdout))
+	if err != nil {
+		result.err = fmt.Errorf("%w\nkubeconform exited %d:\n%s", err, res.ExitCode, lastLines(res.Combined(), 30))
+		return result
+	}
+	result.details = fmt.Sprintf("Kubernetes %s: %s", version, report.Details())
+	if skipped := report.Skipped(); len(skipped) > 0 {
+		result.details += "; skipped: " + strings.Join(skipped, ", ")
+	}
+	result.err = report.Err()
+	if result.err == nil && res.ExitCode != 0 {
+		result.err = fmt.Errorf("kubeconform exited %d although its report shows no failure:\n%s", res.ExitCode, lastLines(res.Stderr, 30))
+	}
+	return result
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/summary"
+)
+
+// testDatabase is the database the PostgreSQL service starts with; tests create their own
+// databases from it (the service's user is a superuser).
+const testDatabase = "taskboard_test"
+
+// Test runs the unit tests: the root Go module's backend packages against a PostgreSQL 15
+// service, the Dagger module's own `go vet` and tests, and the frontend's npm ci, lint,
+// typecheck, unit tests and production build.
+//
+// The root module is scoped to the given packages (./backend/... by default): its helm/ tests
+// compile Helm and Kyverno from source, which the lint, schemas and policies stages already
+// cover with the released tools.
+//
+// +check
+func (p *Pipeline) Test(
+	ctx context.Context,
+	// Packages of the root Go module to test.
+	// +default=["./backend/..."]
+	goPackages []string,
+) error {
+	var errs []string
+	for _, st := range p.testStages(ctx, goPackages) {
+		if st.Err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", st.Name, st.Err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n\n"))
+	}
+	return nil
+}
+
+// testStages runs the three test suites concurrently, one summary row each.
+func (p *Pipeline) testStages(ctx context.Context, goPackages []string) []summary.Stage {
+	suites := []struct {
+		name string
+		run  func(context.Context) stageResult
+	}{
+		{"test: backend (Go)", func(ctx context.Context) stageResult { return p.testBackend(ctx, goPackages) }},
+		{"test: ci module (Go)", p.testModule},
+		{"test: frontend (npm)", p.testFrontend},
+	}
+	out := make([]summary.Stage, len(suites))
+	var wg sync.WaitGroup
+	for i, s := range suites {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = summary.Run(s.name, func() (string, error) {
+				r := s.run(ctx)
+				return r.details, r.err
+			})
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// runScript runs a shell script and turns its exit code into the stage verdict, keeping the
+// output's tail in the error.
+func runScript(ctx context.Context, c *dagger.Container, what, script string) stageResult {
+	res, err := runTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	r := stageResult{details: "passed"}
+	if res.ExitCode != 0 {
+		r.details = fmt.Sprintf("exit code %d", res.ExitCode)
+		r.err = fmt.Errorf("%s failed (exit %d):\n%s", what, res.ExitCode, lastLines(res.Combined(), 80))
+	}
+	return r
+}
+
+func (p *Pipeline) testBackend(ctx context.Context, goPackages []string) stageResult {
+	if len(goPackages) == 0 {
+		goPackages = []string{"./backend/..."}
+	}
+	pg := postgresService(testDatabase)
+	c := goContainer().
+		// Server binaries for the tests that stop and restart their own cluster; installing the
+		// package also creates the postgres user those clusters run as.
+		WithExec([]string{"bash", "-euc", "apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null"}).
+		WithEnvVariable("PATH", "/usr/lib/postgresql/15/bin:/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").
+		WithServiceBinding("postgres", pg).
+		WithEnvVariable("TEST_DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+testDatabase+"?sslmode=disable").
+		WithMountedDirectory("/src", p.Source).
+		WithWorkdir("/src")
+	pkgs := strings.Join(quoteAll(goPackages), " ")
+	return runScript(ctx, c, "go test "+pkgs, "go vet "+pkgs+" && go test -count=1 "+pkgs)
+}
+
+func (p *Pipeline) testModule(ctx context.Context) stageResult {
+	c := goContainer().
+		WithMountedDirectory("/src", p.Source).
+		WithWorkdir("/src/ci")
+	return runScript(ctx, c, "ci module tests", "go vet ./... && go test -count=1 ./...")
+}
+
+func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
+	c := nodeContainer().
+		WithMountedDirectory("/src", p.Source.Directory("frontend")).
+		WithWorkdir("/src").
+		WithEnvVariable("CI", "true")
+	return runScript(ctx, c, "frontend checks",
+		"npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm test && npm run build")
+}
+
+// quoteAll single-quotes package patterns for the shell.
+func quoteAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/summary"
+)
+
+// validateOptions are the knobs of every stage, shared by validate and validate-reports.
+type validateOptions struct {
+	severity          string
+	ignoreUnfixed     bool
+	dbRepository      string
+	kubernetesVersion string
+	skipKinds         []string
+	crdSchemaLocation string
+	goPackages        []string
+}
+
+// Validate runs every pull-request stage concurrently (lint, schemas, policies, yaml, scan-fs
+// and the tests) and returns the Markdown summary, one row per stage. It fails after every stage
+// has reported when any failed, with the summary in the error. Cached for the session only:
+// the Trivy DB moves daily, so a rerun must scan again.
+//
+// +cache="session"
+func (p *Pipeline) Validate(
+	ctx context.Context,
+	// Severities that fail the Trivy gate (comma list).
+	// +default="HIGH,CRITICAL"
+	severity string,
+	// Let vulnerabilities without a fixed version through the Trivy gate.
+	// +optional
+	ignoreUnfixed bool,
+	// Trivy DB repositories, tried in order (comma list).
+	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	dbRepository string,
+	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
+	// +optional
+	kubernetesVersion string,
+	// Kinds kubeconform skips (listed in the report).
+	// +optional
+	skipKinds []string,
+	// Schema location template for custom resources.
+	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
+	crdSchemaLocation string,
+	// Packages of the root Go module to test.
+	// +default=["./backend/..."]
+	goPackages []string,
+) (string, error) {
+	sum, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, dbRepository, kubernetesVersion, skipKinds, crdSchemaLocation, goPackages})
+	md := sum.Markdown()
+	if err := sum.Err(); err != nil {
+		return "", fmt.Errorf("%s\n%w", md, err)
+	}
+	return md, nil
+}
+
+// ValidateReports runs the same stages as validate and returns their reports instead of
+// failing: summary.md, a status file holding "passed" or "failed", and under reports/ the Trivy
+// JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint
+// and YAML check logs. CI exports it, publishes it even when a stage failed, then gates on
+// status.
+//
+// +cache="session"
+func (p *Pipeline) ValidateReports(
+	ctx context.Context,
+	// Severities that fail the Trivy gate (comma list).
+	// +default="HIGH,CRITICAL"
+	severity string,
+	// Let vulnerabilities without a fixed version through the Trivy gate.
+	// +optional
+	ignoreUnfixed bool,
+	// Trivy DB repositories, tried in order (comma list).
+	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	dbRepository string,
+	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
+	// +optional
+	kubernetesVersion string,
+	// Kinds kubeconform skips (listed in the report).
+	// +optional
+	skipKinds []string,
+	// Schema location template for custom resources.
+	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
+	crdSchemaLocation string,
+	// Packages of the root Go module to test.
+	// +default=["./backend/..."]
+	goPackages []string,
+) *dagger.Directory {
+	sum, reports := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, dbRepository, kubernetesVersion, skipKinds, crdSchemaLocation, goPackages})
+	status := "failed"
+	if sum.Passed() {
+		status = "passed"
+	}
+	return dag.Directory().
+		WithNewFile("summary.md", sum.Markdown()).
+		WithNewFile("status", status+"\n").
+		WithDirectory("reports", reports)
+}
+
+// validateAll runs every stage concurrently and waits for all of them: a failing stage never
+// hides another's result. Rows are sorted by name so the summary reads the same every run.
+func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.Summary, *dagger.Directory) {
+	type stageFunc struct {
+		name string
+		run  func(context.Context) stageResult
+	}
+	stages := []stageFunc{
+		{"lint", p.lintStage},
+		{"schemas", func(ctx context.Context) stageResult {
+			return p.schemasStage(ctx, o.kubernetesVersion, o.skipKinds, o.crdSchemaLocation)
+		}},
+		{"policies", func(ctx context.Context) stageResult { return p.policiesStage(ctx, o.kubernetesVersion) }},
+		{"yaml", p.yamlStage},
+		{"scan-fs", func(ctx context.Context) stageResult {
+			return p.scanFsStage(ctx, o.severity, o.ignoreUnfixed, o.dbRepository)
+		}},
+	}
+	rows := make([]summary.Stage, len(stages))
+	reports := make([]*dagger.Directory, len(stages))
+	var tests []summary.Stage
+	var wg sync.WaitGroup
+	for i, s := range stages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rows[i] = summary.Run(s.name, func() (string, error) {
+				r := s.run(ctx)
+				reports[i] = r.reports
+				return r.details, r.err
+			})
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tests = p.testStages(ctx, o.goPackages)
+	}()
+	wg.Wait()
+
+	sum := summary.Summary{Title: "Pull request validation", Stages: append(rows, tests...)}
+	sum.SortByName()
+	sum.Notes = []string{
+		"Reports: `dagger call validate-reports export --path reports`.",
+		"Image-signature policies are evaluated by `release` (it verifies what it signs), not here.",
+	}
+	all := dag.Directory()
+	for _, d := range reports {
+		if d != nil {
+			all = all.WithDirectory(".", d)
+		}
+	}
+	return sum, all
+}
