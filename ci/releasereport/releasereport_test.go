@@ -17,7 +17,7 @@ func TestMarkdownNamesEverythingAReleaseDid(t *testing.T) {
 			Platforms: []string{"linux/amd64"}, Scan: "CRITICAL 0, HIGH 0", SignatureVerified: true,
 			Attestations: []string{"spdxjson", "cyclonedx"}, SBOMPackages: map[string]int{"spdx-json": 41, "cyclonedx-json": 40},
 		}},
-		PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n",
+		PublicKeyPEM:  "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n",
 		ValuesChanged: true, ValuesCommit: "0123456789abcdef0123456789abcdef01234567",
 	}
 	md := r.Markdown()
