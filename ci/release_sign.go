@@ -50,7 +50,11 @@ func loadCosignKeys(ctx context.Context, key, password *dagger.Secret) (*cosignK
 			return nil, fmt.Errorf("cosign password: %w", err)
 		}
 	}
-	signer, err := signing.LoadSigner([]byte(pem), []byte(pass))
+	keyPEM, err := signing.KeyFromText(pem)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := signing.LoadSigner(keyPEM, []byte(pass))
 	if err != nil {
 		return nil, err
 	}

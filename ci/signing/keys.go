@@ -9,10 +9,13 @@
 package signing
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
@@ -75,4 +78,19 @@ func loadVerifier(publicKeyPEM []byte) (signature.Verifier, error) {
 		return nil, fmt.Errorf("signing: public key is a %T, want ECDSA", pub)
 	}
 	return signature.LoadVerifier(pub, crypto.SHA256)
+}
+
+// KeyFromText accepts a key as PEM text, or as the base64 of that PEM (how CI variable stores,
+// which keep one line per value, usually hold it).
+func KeyFromText(text string) ([]byte, error) {
+	trimmed := strings.TrimSpace(text)
+	if strings.HasPrefix(trimmed, "-----BEGIN ") {
+		return []byte(trimmed + "\n"), nil
+	}
+	decoded, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(trimmed), ""))
+	if err != nil || !bytes.HasPrefix(bytes.TrimSpace(decoded), []byte("-----BEGIN ")) {
+		// Never quote the input: it is a private key.
+		return nil, errors.New("signing: the key is neither PEM nor base64-encoded PEM")
+	}
+	return decoded, nil
 }

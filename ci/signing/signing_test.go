@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
@@ -372,4 +373,33 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 		t.Fatal(err)
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+func TestKeyFromTextAcceptsPEMAndBase64PEM(t *testing.T) {
+	_, kp := newSigner(t)
+	b64 := base64.StdEncoding.EncodeToString(kp.PrivateKeyPEM)
+	for name, text := range map[string]string{
+		"PEM":                 string(kp.PrivateKeyPEM),
+		"PEM with CRLF blank": "\r\n" + string(kp.PrivateKeyPEM) + "\r\n",
+		"base64":              b64,
+		"base64 wrapped":      b64[:40] + "\n" + b64[40:],
+	} {
+		t.Run(name, func(t *testing.T) {
+			key, err := KeyFromText(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := LoadSigner(key, []byte(keyPassword)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	for _, bad := range []string{"", "not a key", base64.StdEncoding.EncodeToString([]byte("hello"))} {
+		_, err := KeyFromText(bad)
+		if err == nil {
+			t.Errorf("accepted %q", bad)
+		} else if bad != "" && strings.Contains(err.Error(), bad) {
+			t.Errorf("error quotes the input: %v", err)
+		}
+	}
 }
