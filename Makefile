@@ -32,4 +32,4 @@ bench-backend:
 	@echo "backend benchmark: not yet written"
 
 bench-ci:
-	@echo "module build benchmark: not yet written"
+	scripts/bench-module-build.sh

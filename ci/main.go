@@ -13,6 +13,7 @@ type Pipeline struct {
 	Source *dagger.Directory
 }
 
+// New returns the pipeline of the given repository.
 func New(
 	// The repository root. Defaults to the repository the module lives in.
 	// +defaultPath="/"

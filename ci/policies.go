@@ -41,7 +41,7 @@ func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) 
 		}
 		policyDocs = append(policyDocs, docs...)
 	}
-	kept, excluded := manifests.WithoutImageSignaturePolicies(dedupe(policyDocs))
+	kept, excluded := manifests.WithoutImageSignaturePolicies(manifests.Dedupe(policyDocs))
 	if len(kept) == 0 {
 		return stageResult{err: fmt.Errorf("helm/policies rendered no policy to apply (left out: %v)", excluded)}
 	}
@@ -72,20 +72,4 @@ func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) 
 	}
 	result.err = err
 	return result
-}
-
-// dedupe drops repeated documents: the policies chart rendered with several values files yields
-// the same policy more than once, and Kyverno would count each copy.
-func dedupe(docs []manifests.Document) []manifests.Document {
-	seen := map[string]bool{}
-	var out []manifests.Document
-	for _, d := range docs {
-		key := d.APIVersion + "/" + d.String() + "/" + d.Namespace
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, d)
-	}
-	return out
 }

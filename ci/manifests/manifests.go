@@ -123,6 +123,23 @@ func WithoutImageSignaturePolicies(docs []Document) (kept []Document, excluded [
 	return kept, excluded
 }
 
+// Dedupe keeps the first document of each apiVersion, kind, namespace and name: a chart rendered
+// with several values files yields the same policy more than once, and Kyverno would count every
+// copy.
+func Dedupe(docs []Document) []Document {
+	seen := map[string]bool{}
+	var out []Document
+	for _, d := range docs {
+		key := d.APIVersion + " " + d.Kind + " " + d.Namespace + "/" + d.Name
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, d)
+	}
+	return out
+}
+
 // Kinds counts documents per "group/Kind", e.g. "apps/Deployment", "v1/Service".
 func Kinds(docs []Document) map[string]int {
 	out := map[string]int{}

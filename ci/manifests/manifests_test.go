@@ -89,3 +89,17 @@ func TestSplitRejectsBrokenDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestDedupe(t *testing.T) {
+	docs, err := Split([]byte(rendered + rendered))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 10 || len(Dedupe(docs)) != 5 {
+		t.Fatalf("docs = %d, deduped = %d", len(docs), len(Dedupe(docs)))
+	}
+	other, _ := Split([]byte("apiVersion: v1\nkind: Service\nmetadata:\n  name: backend\n  namespace: other\n"))
+	if len(Dedupe(append(docs[:1:1], other...))) != 2 {
+		t.Fatal("the same name in another namespace is another document")
+	}
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+
+	"dagger/pipeline/internal/dagger"
+)
+
+type Pipeline struct {
+	Source *dagger.Directory
+}
+
+func New(source *dagger.Directory, registryURL string) *Pipeline { return &Pipeline{Source: source} }
+
+func (p *Pipeline) Lint(ctx context.Context) error { return nil }
+
+func (p *Pipeline) ScanFs(ctx context.Context, severity string, ignoreUnfixed bool) (*dagger.Directory, error) {
+	return nil, nil
+}
+
+func (p *Pipeline) Render(ctx context.Context, kubernetesVersion string) (*dagger.File, error) {
+	return nil, nil
+}
+
+func (p *Pipeline) Validate(ctx context.Context) (string, error) { return "", nil }
+
+func (p *Pipeline) helper() {}
+
+type Other struct{}
+
+func (o *Other) NotAFunction() {}
+
+// Documented has a doc comment and documented arguments.
+func (p *Pipeline) Documented(
+	ctx context.Context,
+	// The name to greet.
+	// +default="world"
+	name string,
+	// +optional
+	pragmaOnly string,
+) error {
+	return nil
+}
