@@ -79,6 +79,10 @@ func (p *Pipeline) Release(
 	// Password of the Cosign private key, e.g. env://COSIGN_PASSWORD.
 	// +optional
 	cosignPassword *dagger.Secret,
+	// Also record signatures and attestations in this Rekor transparency log
+	// (e.g. https://rekor.sigstore.dev). Off unless given.
+	// +optional
+	rekorUrl string,
 	// Commit the new values to the GitOps repository (needs --git-repo-url and --git-token).
 	// +optional
 	gitPush bool,
@@ -108,7 +112,7 @@ func (p *Pipeline) Release(
 		p: p, gitSHA: gitSha, severity: severity, ignoreUnfixed: ignoreUnfixed, dbRepository: dbRepository,
 		platforms: platforms,
 		registry:  registryFlags{registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken},
-		cosignKey: cosignKey, cosignPassword: cosignPassword,
+		cosignKey: cosignKey, cosignPassword: cosignPassword, rekorURL: rekorUrl,
 		gitPush: gitPush,
 		git:     gitPushFlags{gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath},
 		reports: dag.Directory(),
@@ -139,6 +143,7 @@ type releaseRun struct {
 	ignoreUnfixed             bool
 	registry                  registryFlags
 	cosignKey, cosignPassword *dagger.Secret
+	rekorURL                  string
 	gitPush                   bool
 	git                       gitPushFlags
 	target                    *registryTarget
@@ -247,7 +252,7 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 		return "", err
 	}
 	r.report.Registry = r.target.describe()
-	if r.keys, err = loadCosignKeys(ctx, r.cosignKey, r.cosignPassword); err != nil {
+	if r.keys, err = loadCosignKeys(ctx, r.cosignKey, r.cosignPassword, r.rekorURL); err != nil {
 		return "", err
 	}
 	r.report.PublicKeyPEM, r.report.EphemeralKey = string(r.keys.publicKeyPEM), r.keys.ephemeral
@@ -305,6 +310,9 @@ func (r *releaseRun) sign(ctx context.Context) (string, error) {
 			return "", fmt.Errorf("%s: %w", c.Name, err)
 		}
 		r.report.Images[i].SignatureVerified = true
+	}
+	if r.rekorURL != "" {
+		return "signed by digest and verified (.sig tags), recorded in " + r.rekorURL, nil
 	}
 	return "signed by digest and verified (.sig tags), no transparency log", nil
 }

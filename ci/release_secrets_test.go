@@ -12,7 +12,7 @@ import (
 // secretReaders are the only release functions allowed to read a secret's plaintext; they keep it
 // in the module process (signing, ECR login, git push).
 var secretReaders = map[string]bool{
-	"openRegistry": true, "openECR": true, "loadCosignKeys": true, "gitPushValues": true,
+	"openRegistry": true, "openECR": true, "loadCosignKeys": true, "loadCosignKeyPair": true, "gitPushValues": true,
 }
 
 // containerSinks put data into a container or its layers: a plaintext secret must never reach them.

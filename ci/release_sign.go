@@ -20,7 +20,19 @@ type cosignKeys struct {
 
 // loadCosignKeys decrypts the given key, or makes an ephemeral pair when none is given. The
 // private key and its password never leave this process.
-func loadCosignKeys(ctx context.Context, key, password *dagger.Secret) (*cosignKeys, error) {
+func loadCosignKeys(ctx context.Context, key, password *dagger.Secret, rekorURL string) (*cosignKeys, error) {
+	keys, err := loadCosignKeyPair(ctx, key, password)
+	if err != nil || rekorURL == "" {
+		return keys, err
+	}
+	// Asked for: record every signature and attestation in this Rekor log too.
+	if keys.signer, err = keys.signer.WithTransparencyLog(rekorURL); err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+func loadCosignKeyPair(ctx context.Context, key, password *dagger.Secret) (*cosignKeys, error) {
 	if key == nil {
 		if password != nil {
 			return nil, fmt.Errorf("--cosign-password was given without --cosign-key")
@@ -80,8 +92,8 @@ func signAndVerify(ctx context.Context, keys *cosignKeys, reg signing.Registry, 
 
 // Sign signs an image by digest with Cosign, in the module process, and stores the signature
 // at the image's sha256-<hex>.sig tag, where Kyverno's image verification reads it. Nothing is
-// uploaded to a transparency log. With no --cosign-key, an ephemeral key pair is made for this
-// call. The signature is verified with the public key before returning; the public key (PEM)
+// uploaded to a transparency log unless --rekor-url is given. With no --cosign-key, an ephemeral key pair is made for this
+// call; --rekor-url records the signature in a transparency log as well. The signature is verified with the public key before returning; the public key (PEM)
 // is returned.
 //
 // +cache="never"
@@ -95,6 +107,10 @@ func (p *Pipeline) Sign(
 	// Password of the Cosign private key, e.g. env://COSIGN_PASSWORD.
 	// +optional
 	cosignPassword *dagger.Secret,
+	// Also record the signature in this Rekor transparency log (e.g. https://rekor.sigstore.dev).
+	// Off unless given.
+	// +optional
+	rekorUrl string,
 	// Registry host and optional namespace. Not needed for ECR.
 	// +optional
 	registry string,
@@ -124,7 +140,7 @@ func (p *Pipeline) Sign(
 	if err != nil {
 		return nil, err
 	}
-	keys, err := loadCosignKeys(ctx, cosignKey, cosignPassword)
+	keys, err := loadCosignKeys(ctx, cosignKey, cosignPassword, rekorUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +169,9 @@ func (p *Pipeline) Attest(
 	// Password of the Cosign private key.
 	// +optional
 	cosignPassword *dagger.Secret,
+	// Also record the attestation in this Rekor transparency log. Off unless given.
+	// +optional
+	rekorUrl string,
 	// Registry host and optional namespace. Not needed for ECR.
 	// +optional
 	registry string,
@@ -182,7 +201,7 @@ func (p *Pipeline) Attest(
 	if err != nil {
 		return nil, err
 	}
-	keys, err := loadCosignKeys(ctx, cosignKey, cosignPassword)
+	keys, err := loadCosignKeys(ctx, cosignKey, cosignPassword, rekorUrl)
 	if err != nil {
 		return nil, err
 	}

@@ -76,9 +76,13 @@ func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind
 	if err != nil {
 		return fmt.Errorf("signing: sign attestation: %w", err)
 	}
-	att, err := static.NewAttestation(envelope,
+	tlogOpts, err := s.uploadEnvelope(ctx, envelope)
+	if err != nil {
+		return err
+	}
+	att, err := static.NewAttestation(envelope, append([]static.Option{
 		static.WithLayerMediaType(types.DssePayloadType),
-		static.WithAnnotations(map[string]string{"predicateType": predicateType}))
+		static.WithAnnotations(map[string]string{"predicateType": predicateType})}, tlogOpts...)...)
 	if err != nil {
 		return fmt.Errorf("signing: %w", err)
 	}

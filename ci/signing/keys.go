@@ -4,8 +4,9 @@
 // Signatures and attestations are stored the way `cosign sign --key` / `cosign attest --key`
 // store them and the way Kyverno's verifyImages rule reads them: an OCI image tagged
 // `sha256-<hex>.sig` (simple-signing payloads) or `sha256-<hex>.att` (DSSE envelopes of in-toto
-// statements) next to the image in its repository. Nothing is uploaded to a transparency log:
-// the keys are the project's own, and the cluster policy checks them by public key.
+// statements) next to the image in its repository. Nothing is uploaded to a transparency log
+// unless asked (Signer.WithTransparencyLog): the keys are the project's own, and the cluster
+// policy checks them by public key.
 package signing
 
 import (
@@ -43,6 +44,8 @@ func GenerateKeyPair(password []byte) (KeyPair, error) {
 // Signer holds a loaded private key.
 type Signer struct {
 	sv signature.SignerVerifier
+	// rekorURL, when set, is the transparency log every signature is also recorded in.
+	rekorURL string
 }
 
 // LoadSigner decrypts a Cosign private key with its password.

@@ -37,7 +37,11 @@ func (s *Signer) SignImage(ctx context.Context, ref string, reg Registry, annota
 	if err != nil {
 		return "", fmt.Errorf("signing: sign %s: %w", digest, err)
 	}
-	sig, err := static.NewSignature(body, base64.StdEncoding.EncodeToString(raw))
+	tlogOpts, err := s.uploadSignature(ctx, body, raw)
+	if err != nil {
+		return "", err
+	}
+	sig, err := static.NewSignature(body, base64.StdEncoding.EncodeToString(raw), tlogOpts...)
 	if err != nil {
 		return "", fmt.Errorf("signing: %w", err)
 	}
