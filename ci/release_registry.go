@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -207,11 +208,19 @@ func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: %w", repository, tag, err)
 	}
-	at := strings.LastIndex(published, "@sha256:")
-	if at < 0 {
-		return "", fmt.Errorf("push %s:%s: the registry returned no digest (%s)", repository, tag, published)
+	return digestReference(repository, published)
+}
+
+var digestSuffix = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
+
+// digestReference turns what Container.Publish returns (repository:tag@sha256:...) into the
+// repository by digest: what is signed, attested and recorded in values.yaml.
+func digestReference(repository, published string) (string, error) {
+	d := digestSuffix.FindString(published)
+	if d == "" || !strings.HasPrefix(published, repository+":") {
+		return "", fmt.Errorf("push to %s returned %q, not %s:<tag>@sha256:<digest>", repository, published, repository)
 	}
-	return repository + published[at:], nil
+	return repository + d, nil
 }
 
 // Publish pushes an image to a registry and returns it by digest (repository@sha256:...).
