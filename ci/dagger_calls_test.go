@@ -24,11 +24,14 @@ func TestDaggerCallsNameRealFunctionsAndFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("../.azure-pipelines/*.yml")
-	if err != nil {
-		t.Fatal(err)
+	files := []string{"../README.md"}
+	for _, pattern := range []string{"../.azure-pipelines/*.yml", "../.azure-pipelines/*.yaml"} {
+		matched, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
 	}
-	files = append([]string{"../README.md"}, files...)
 	perFile := map[string]int{}
 	for _, name := range files {
 		data, err := os.ReadFile(name)

@@ -22,6 +22,12 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 	if err != nil {
 		return stageResult{err: err}
 	}
+	// The same Kubernetes version as render and schemas, so that kubeVersion constraints and
+	// .Capabilities checks see the cluster the manifests are validated for.
+	version, err := p.kubeVersion(ctx, "")
+	if err != nil {
+		return stageResult{err: err}
+	}
 	helm, err := p.helmWithDependencies(ctx)
 	if err != nil {
 		return stageResult{err: err}
@@ -29,7 +35,7 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 	var report strings.Builder
 	var failed []string
 	for _, run := range runs {
-		args := append([]string{"helm", "lint", "--strict"}, run.helmArgs()...)
+		args := append([]string{"helm", "lint", "--strict", "--kube-version", version}, run.helmArgs()...)
 		res, err := runTool(ctx, helm, args, false)
 		if err != nil {
 			return stageResult{err: err}

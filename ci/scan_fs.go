@@ -18,6 +18,13 @@ const (
 	trivyGateReport  = "trivy-fs-gate.md"
 )
 
+// renderedDir is where the chart renderings appear in the scanned tree (and in Trivy's targets).
+const renderedDir = "rendered-manifests"
+
+// trivySkipDirs are test inputs that violate policies on purpose: Go test fixtures (testdata/)
+// and Kyverno CLI test resources (helm/<chart>/tests/). They are never deployed.
+var trivySkipDirs = []string{"**/testdata", "**/node_modules", "helm/*/tests"}
+
 // ScanFs scans the repository with Trivy (vulnerabilities in lock files, secrets,
 // misconfigurations in Dockerfiles, charts and manifests) and gates the result: findings at
 // the given severities fail, except those accepted by .trivyignore.yaml (Trivy's format; every
@@ -57,19 +64,33 @@ func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfix
 	if err != nil {
 		return stageResult{err: err}
 	}
+	// Trivy's Helm scanner skips charts whose defaults do not render (a required password), so
+	// the rendered manifests are added to the scanned tree: their misconfigurations are the ones
+	// that reach a cluster. A rendering failure is reported by lint and schemas; the scan goes on.
+	tree := p.Source
+	renderNote := ""
+	if renders, err := p.renderAll(ctx, ""); err != nil {
+		renderNote = "; charts not rendered (see lint/schemas)"
+	} else {
+		for _, r := range renders {
+			tree = tree.WithNewFile(renderedDir+"/"+r.fileName(), r.Manifests)
+		}
+	}
 	const out = "/reports"
+	args := []string{"trivy", "fs", "--scanners", "vuln,secret,misconfig",
+		"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
+		"--format", "json", "--output", out + "/" + trivyJSONReport, "--exit-code", "0"}
+	for _, dir := range trivySkipDirs {
+		args = append(args, "--skip-dirs", dir)
+	}
 	scanned := trivyContainer().
 		WithDirectory(trivyCachePath, trivyDB(dbRepository)).
-		WithMountedDirectory("/src", p.Source).
+		WithMountedDirectory("/src", tree).
 		WithWorkdir("/src").
+		WithDirectory(out, dag.Directory()).
 		// The JSON keeps every finding at every severity: the gate below decides, and the report
 		// shows what was accepted and why.
-		// Test fixtures (testdata/) hold deliberately bad manifests and fake findings: they are
-		// inputs of unit tests, never shipped, and would fail the gate on purpose.
-		WithExec([]string{"trivy", "fs", "--scanners", "vuln,secret,misconfig",
-			"--skip-dirs", "**/testdata", "--skip-dirs", "**/node_modules",
-			"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
-			"--format", "json", "--output", out + "/" + trivyJSONReport, "--exit-code", "0", "."}).
+		WithExec(append(args, ".")).
 		WithExec([]string{"trivy", "convert", "--format", "sarif",
 			"--output", out + "/" + trivySARIFReport, out + "/" + trivyJSONReport})
 	reports := scanned.Directory(out)
@@ -89,8 +110,8 @@ func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfix
 	}
 	gate := trivyreport.RenderMarkdown(verdict)
 	result := stageResult{
-		details: fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d",
-			trivyreport.CountBySeverity(verdict.All), severities, len(verdict.Blocking), len(verdict.Ignored)),
+		details: fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d%s",
+			trivyreport.CountBySeverity(verdict.All), severities, len(verdict.Blocking), len(verdict.Ignored), renderNote),
 		reports: reports.WithNewFile(trivyGateReport, gate),
 	}
 	if len(verdict.ExpiredRules) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/summary"
@@ -41,40 +40,41 @@ func (p *Pipeline) Test(
 	return nil
 }
 
-// testStages runs the three test suites concurrently, one summary row each.
-func (p *Pipeline) testStages(ctx context.Context, goPackages []string) []summary.Stage {
-	suites := []struct {
-		name string
-		run  func(context.Context) stageResult
-	}{
+// namedStage is a stage function with its summary row name.
+type namedStage struct {
+	name string
+	run  func(context.Context) stageResult
+}
+
+// testSuites are the three test suites, each a summary row of its own.
+func (p *Pipeline) testSuites(goPackages []string) []namedStage {
+	return []namedStage{
 		{"test: backend (Go)", func(ctx context.Context) stageResult { return p.testBackend(ctx, goPackages) }},
 		{"test: ci module (Go)", p.testModule},
 		{"test: frontend (npm)", p.testFrontend},
 	}
-	out := make([]summary.Stage, len(suites))
-	var wg sync.WaitGroup
-	for i, s := range suites {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = summary.Run(s.name, func() (string, error) {
-				r := s.run(ctx)
-				return r.details, r.err
-			})
-		}()
+}
+
+// testStages runs the test suites concurrently.
+func (p *Pipeline) testStages(ctx context.Context, goPackages []string) []summary.Stage {
+	var tasks []summary.Task
+	for _, s := range p.testSuites(goPackages) {
+		tasks = append(tasks, summary.Task{Name: s.name, Run: func() (string, error) {
+			r := s.run(ctx)
+			return r.details, r.err
+		}})
 	}
-	wg.Wait()
-	return out
+	return summary.RunConcurrently(tasks)
 }
 
 // runScript runs a shell script and turns its exit code into the stage verdict, keeping the
-// output's tail in the error.
-func runScript(ctx context.Context, c *dagger.Container, what, script string) stageResult {
+// output's tail in the error and the whole output as the report logName.
+func runScript(ctx context.Context, c *dagger.Container, what, logName, script string) stageResult {
 	res, err := runTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
 	if err != nil {
 		return stageResult{err: err}
 	}
-	r := stageResult{details: "passed"}
+	r := stageResult{details: "passed", reports: dag.Directory().WithNewFile(logName, "$ "+script+"\n"+res.Combined())}
 	if res.ExitCode != 0 {
 		r.details = fmt.Sprintf("exit code %d", res.ExitCode)
 		r.err = fmt.Errorf("%s failed (exit %d):\n%s", what, res.ExitCode, lastLines(res.Combined(), 80))
@@ -97,14 +97,14 @@ func (p *Pipeline) testBackend(ctx context.Context, goPackages []string) stageRe
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src")
 	pkgs := strings.Join(quoteAll(goPackages), " ")
-	return runScript(ctx, c, "go test "+pkgs, "go vet "+pkgs+" && go test -count=1 "+pkgs)
+	return runScript(ctx, c, "go test "+pkgs, "test-backend.log", "go vet "+pkgs+" && go test -count=1 "+pkgs)
 }
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	c := goContainer().
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src/ci")
-	return runScript(ctx, c, "ci module tests", "go vet ./... && go test -count=1 ./...")
+	return runScript(ctx, c, "ci module tests", "test-ci-module.log", "go vet ./... && go test -count=1 ./...")
 }
 
 func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
@@ -112,7 +112,7 @@ func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
 		WithMountedDirectory("/src", p.Source.Directory("frontend")).
 		WithWorkdir("/src").
 		WithEnvVariable("CI", "true")
-	return runScript(ctx, c, "frontend checks",
+	return runScript(ctx, c, "frontend checks", "test-frontend.log",
 		"npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm test && npm run build")
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"dagger/pipeline/internal/dagger"
@@ -52,17 +53,22 @@ func (p *Pipeline) Validate(
 ) (string, error) {
 	sum, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, dbRepository, kubernetesVersion, skipKinds, crdSchemaLocation, goPackages})
 	md := sum.Markdown()
-	if err := sum.Err(); err != nil {
-		return "", fmt.Errorf("%s\n%w", md, err)
+	if failed := sum.FailedStages(); len(failed) > 0 || !sum.Passed() {
+		// The summary already holds each failure's message; the last line names the stages.
+		names := make([]string, len(failed))
+		for i, st := range failed {
+			names[i] = st.Name
+		}
+		return "", fmt.Errorf("%s\nvalidation failed: %s", md, strings.Join(names, ", "))
 	}
 	return md, nil
 }
 
 // ValidateReports runs the same stages as validate and returns their reports instead of
 // failing: summary.md, a status file holding "passed" or "failed", and under reports/ the Trivy
-// JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint
-// and YAML check logs. CI exports it, publishes it even when a stage failed, then gates on
-// status.
+// JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint,
+// YAML check and test logs. CI exports it, publishes it even when a stage failed, then gates
+// on status.
 //
 // +cache="session"
 func (p *Pipeline) ValidateReports(
@@ -103,44 +109,35 @@ func (p *Pipeline) ValidateReports(
 // validateAll runs every stage concurrently and waits for all of them: a failing stage never
 // hides another's result. Rows are sorted by name so the summary reads the same every run.
 func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.Summary, *dagger.Directory) {
-	type stageFunc struct {
-		name string
-		run  func(context.Context) stageResult
+	// Each stage keeps its report directory; summary.RunConcurrently keeps its verdict.
+	var reports []*dagger.Directory
+	var mu sync.Mutex
+	stage := func(name string, run func(context.Context) stageResult) summary.Task {
+		return summary.Task{Name: name, Run: func() (string, error) {
+			r := run(ctx)
+			mu.Lock()
+			reports = append(reports, r.reports)
+			mu.Unlock()
+			return r.details, r.err
+		}}
 	}
-	stages := []stageFunc{
-		{"lint", p.lintStage},
-		{"schemas", func(ctx context.Context) stageResult {
+	tasks := []summary.Task{
+		stage("lint", p.lintStage),
+		stage("schemas", func(ctx context.Context) stageResult {
 			return p.schemasStage(ctx, o.kubernetesVersion, o.skipKinds, o.crdSchemaLocation)
-		}},
-		{"policies", func(ctx context.Context) stageResult { return p.policiesStage(ctx, o.kubernetesVersion) }},
-		{"yaml", p.yamlStage},
-		{"scan-fs", func(ctx context.Context) stageResult {
+		}),
+		stage("policies", func(ctx context.Context) stageResult { return p.policiesStage(ctx, o.kubernetesVersion) }),
+		stage("yaml", p.yamlStage),
+		stage("scan-fs", func(ctx context.Context) stageResult {
 			return p.scanFsStage(ctx, o.severity, o.ignoreUnfixed, o.dbRepository)
-		}},
+		}),
 	}
-	rows := make([]summary.Stage, len(stages))
-	reports := make([]*dagger.Directory, len(stages))
-	var tests []summary.Stage
-	var wg sync.WaitGroup
-	for i, s := range stages {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rows[i] = summary.Run(s.name, func() (string, error) {
-				r := s.run(ctx)
-				reports[i] = r.reports
-				return r.details, r.err
-			})
-		}()
+	// The test suites are stages of their own, one row each.
+	for _, s := range p.testSuites(o.goPackages) {
+		tasks = append(tasks, stage(s.name, s.run))
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tests = p.testStages(ctx, o.goPackages)
-	}()
-	wg.Wait()
 
-	sum := summary.Summary{Title: "Pull request validation", Stages: append(rows, tests...)}
+	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks)}
 	sum.SortByName()
 	sum.Notes = []string{
 		"Reports: `dagger call validate-reports export --path reports`.",
