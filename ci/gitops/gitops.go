@@ -3,8 +3,8 @@
 // (no git binary, no credential helper, the token never on a command line or on disk).
 //
 // Someone else may push to the branch between our clone and our push. A rejected push is never
-// forced: the branch is fetched again, the change re-applied on the new head, and the push
-// retried with backoff, a bounded number of times.
+// forced: the branch's new head is fetched (cloned afresh), the change re-applied on it, and the
+// push retried with backoff, a bounded number of times.
 package gitops
 
 import (
@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-billy/v5/memfs"
@@ -21,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
@@ -74,29 +76,31 @@ func Push(ctx context.Context, t Target, path, message string, change Change) (R
 	if err := t.validate(); err != nil {
 		return Result{}, err
 	}
+	allowAzureDevOpsClones()
 	auth := &githttp.BasicAuth{Username: t.Username, Password: t.Token}
 	if auth.Username == "" {
 		auth.Username = "x-access-token"
 	}
 	branch := plumbing.NewBranchReferenceName(t.Branch)
-	remoteBranch := plumbing.NewRemoteReferenceName("origin", t.Branch)
-
-	repo, err := git.CloneContext(ctx, memory.NewStorage(), memfs.New(), &git.CloneOptions{
-		URL:           t.URL,
-		Auth:          auth,
-		ReferenceName: branch,
-		SingleBranch:  true,
-		Tags:          git.NoTags,
-	})
-	if err != nil {
-		return Result{}, t.wrap("clone", err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		return Result{}, err
-	}
 
 	for attempt := 1; ; attempt++ {
+		// Every attempt starts from a fresh clone of the branch's current head: after a
+		// rejection this is the "fetch" that takes the other writer's commits, and a full clone
+		// is the only download go-git v5 does reliably against Azure DevOps (see below).
+		repo, err := git.CloneContext(ctx, memory.NewStorage(), memfs.New(), &git.CloneOptions{
+			URL:           t.URL,
+			Auth:          auth,
+			ReferenceName: branch,
+			SingleBranch:  true,
+			Tags:          git.NoTags,
+		})
+		if err != nil {
+			return Result{}, t.wrap("clone", err)
+		}
+		wt, err := repo.Worktree()
+		if err != nil {
+			return Result{}, err
+		}
 		commit, changed, err := commitChange(wt, t, path, message, change)
 		if err != nil {
 			return Result{}, err
@@ -122,25 +126,19 @@ func Push(ctx context.Context, t Target, path, message string, change Change) (R
 		if err := sleep(ctx, t.backoff(attempt)); err != nil {
 			return Result{}, err
 		}
-
-		// Someone pushed first: take their head and apply our change on top of it.
-		err = repo.FetchContext(ctx, &git.FetchOptions{
-			RemoteName: "origin",
-			Auth:       auth,
-			RefSpecs:   []config.RefSpec{config.RefSpec("+" + branch + ":" + remoteBranch)},
-			Tags:       git.NoTags,
-		})
-		if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-			return Result{}, t.wrap("fetch", err)
-		}
-		head, err := repo.Reference(remoteBranch, true)
-		if err != nil {
-			return Result{}, fmt.Errorf("gitops: %s after fetch: %w", remoteBranch, err)
-		}
-		if err := wt.Reset(&git.ResetOptions{Commit: head.Hash(), Mode: git.HardReset}); err != nil {
-			return Result{}, fmt.Errorf("gitops: reset to the new head: %w", err)
-		}
 	}
+}
+
+var azureOnce sync.Once
+
+// allowAzureDevOpsClones lets go-git clone from Azure DevOps, which refuses clients that do not
+// announce multi_ack (TF401041). go-git v5 implements multi_ack only well enough for a full
+// clone, not for incremental fetches; Push therefore only ever makes full clones. This is the
+// change go-git's own Azure DevOps example makes, once, for this process.
+func allowAzureDevOpsClones() {
+	azureOnce.Do(func() {
+		transport.UnsupportedCapabilities = []capability.Capability{capability.ThinPack}
+	})
 }
 
 // commitChange applies the change to the worktree and commits it, unless it changes nothing.
