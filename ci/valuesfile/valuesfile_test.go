@@ -1,6 +1,7 @@
 package valuesfile
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -229,5 +230,40 @@ func TestEmptyValueBeforeACommentIsFilledIn(t *testing.T) {
 	want := "frontend:\n  image:\n    tag: abc   # Updated by CI/CD\n    digest: def # odd\n"
 	if !changed || string(out) != want {
 		t.Fatalf("got %q, want %q", out, want)
+	}
+}
+
+// TestTheChartsValuesFile runs on a copy of helm/app/values.yaml as the chart branch wrote it:
+// exactly the four image lines change, and their trailing comments stay.
+func TestTheChartsValuesFile(t *testing.T) {
+	src, err := os.ReadFile("testdata/chart-values.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, changed, err := SetImages(src, release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !changed {
+		t.Fatal("nothing changed")
+	}
+	lines := changedLines(t, string(src), string(out))
+	if len(lines) != 4 {
+		t.Fatalf("changed lines %v, want the four image lines", lines)
+	}
+	after := strings.Split(string(out), "\n")
+	want := map[int]string{ // the fixture's frontend block comes first, then the backend's
+		lines[0]: `    tag: "` + sha + `" # Updated by CI/CD`,
+		lines[1]: `    digest: "` + digestF + `" # Updated by CI/CD`,
+		lines[2]: `    tag: "` + sha + `" # Updated by CI/CD`,
+		lines[3]: `    digest: "` + digestB + `" # Updated by CI/CD`,
+	}
+	for n, w := range want {
+		if after[n-1] != w {
+			t.Errorf("line %d: %q, want %q", n, after[n-1], w)
+		}
+	}
+	if again, changed, err := SetImages(out, release); err != nil || changed || string(again) != string(out) {
+		t.Fatalf("second run: changed=%v err=%v", changed, err)
 	}
 }
