@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/releaseplan"
+)
+
+// defaultPlatform is what a release builds when no platform is given.
+const defaultPlatform dagger.Platform = "linux/amd64"
+
+// Build builds one component's image from its own Dockerfile, the one docker-compose uses
+// (backend: backend/Dockerfile with the repository root as context; frontend:
+// frontend/Dockerfile with frontend/ as context). The version, commit and build time go in as
+// build arguments (VERSION, GIT_COMMIT, BUILD_TIME) and as OCI annotations.
+func (p *Pipeline) Build(
+	// The component to build: backend or frontend.
+	component string,
+	// The git commit the image is built from (7 to 40 hex characters), or "local".
+	// +default="local"
+	gitSha string,
+	// The version recorded in the image. Defaults to the git SHA.
+	// +optional
+	version string,
+	// The build time recorded in the image (RFC 3339). Defaults to now.
+	// +optional
+	buildTime string,
+	// The platform to build for.
+	// +default="linux/amd64"
+	platform dagger.Platform,
+) (*dagger.Container, error) {
+	c, err := releaseplan.FindComponent(component)
+	if err != nil {
+		return nil, err
+	}
+	if err := releaseplan.CheckGitSHA(gitSha); err != nil {
+		return nil, err
+	}
+	meta := newBuildMeta(gitSha, version, buildTime)
+	return buildImage(p.Source, c, platform, meta), nil
+}
+
+// buildMeta is what every image of one release records about itself.
+type buildMeta struct {
+	gitSHA, version, buildTime string
+}
+
+func newBuildMeta(gitSHA, version, buildTime string) buildMeta {
+	if version == "" {
+		version = gitSHA
+	}
+	if buildTime == "" {
+		buildTime = time.Now().UTC().Format(time.RFC3339)
+	}
+	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime}
+}
+
+func buildImage(source *dagger.Directory, c releaseplan.Component, platform dagger.Platform, meta buildMeta) *dagger.Container {
+	if platform == "" {
+		platform = defaultPlatform
+	}
+	buildContext := source
+	if c.Context != "." {
+		buildContext = source.Directory(c.Context)
+	}
+	var args []dagger.BuildArg
+	for _, kv := range releaseplan.BuildArgs(meta.version, meta.gitSHA, meta.buildTime) {
+		args = append(args, dagger.BuildArg{Name: kv[0], Value: kv[1]})
+	}
+	image := buildContext.DockerBuild(dagger.DirectoryDockerBuildOpts{
+		Dockerfile: c.Dockerfile,
+		Platform:   platform,
+		BuildArgs:  args,
+	})
+	for _, kv := range releaseplan.Annotations(c.Name, meta.version, meta.gitSHA, meta.buildTime) {
+		image = image.WithAnnotation(kv[0], kv[1])
+	}
+	return image
+}
+
+// buildVariants builds a component for every platform, in order.
+func buildVariants(ctx context.Context, source *dagger.Directory, c releaseplan.Component, platforms []dagger.Platform, meta buildMeta) ([]*dagger.Container, error) {
+	variants := make([]*dagger.Container, 0, len(platforms))
+	for _, pl := range platforms {
+		image, err := buildImage(source, c, pl, meta).Sync(ctx)
+		if err != nil {
+			return nil, err
+		}
+		variants = append(variants, image)
+	}
+	return variants, nil
+}

@@ -1,0 +1,101 @@
+package releaseplan
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPlanRegistry(t *testing.T) {
+	ecr := RegistryInput{AWSAccountID: "123456789012", AWSRegion: "eu-west-1", HasAWSAccessKey: true, HasAWSSecretKey: true}
+	cases := []struct {
+		name    string
+		in      RegistryInput
+		want    RegistryPlan
+		wantErr string
+	}{
+		{name: "no flags: throwaway", in: RegistryInput{}, want: RegistryPlan{Kind: Throwaway}},
+		{name: "ECR", in: ecr, want: RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com"}},
+		{name: "ECR with its own registry and a namespace",
+			in:   with(ecr, func(i *RegistryInput) { i.Registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps" }),
+			want: RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", Namespace: "apps"}},
+		{name: "basic", in: RegistryInput{Registry: "https://registry.example.com:5000/team/", Username: "ci", HasPassword: true},
+			want: RegistryPlan{Kind: Basic, Host: "registry.example.com:5000", Namespace: "team"}},
+		{name: "ECR without secret key", in: with(ecr, func(i *RegistryInput) { i.HasAWSSecretKey = false }), wantErr: "--aws-secret-access-key"},
+		{name: "ECR without region or account", in: RegistryInput{HasAWSAccessKey: true, HasAWSSecretKey: true}, wantErr: "--aws-account-id, --aws-region"},
+		{name: "ECR and basic", in: with(ecr, func(i *RegistryInput) { i.Username = "x" }), wantErr: "not both"},
+		{name: "ECR with another registry", in: with(ecr, func(i *RegistryInput) { i.Registry = "ghcr.io/x" }), wantErr: "is not the ECR registry"},
+		{name: "password without registry", in: RegistryInput{HasPassword: true}, wantErr: "without --registry"},
+		{name: "registry without password", in: RegistryInput{Registry: "ghcr.io/x", Username: "u"}, wantErr: "--registry-password"},
+		{name: "bad host", in: RegistryInput{Registry: "bad host/x", Username: "u", HasPassword: true}, wantErr: "not a registry host"},
+		{name: "bad namespace", in: RegistryInput{Registry: "ghcr.io/Upper", Username: "u", HasPassword: true}, wantErr: "namespace"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := PlanRegistry(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func with(in RegistryInput, f func(*RegistryInput)) RegistryInput { f(&in); return in }
+
+func TestRepositoryNamesMatchTheChart(t *testing.T) {
+	p := RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com"}
+	if got := p.Repository(p.Host, "backend"); got != "123456789012.dkr.ecr.eu-west-1.amazonaws.com/taskboard-backend" {
+		t.Fatal(got)
+	}
+	p.Namespace = "apps"
+	if got := p.Repository("localhost:5000", "frontend"); got != "localhost:5000/apps/taskboard-frontend" {
+		t.Fatal(got)
+	}
+}
+
+func TestCheckGitSHA(t *testing.T) {
+	for _, ok := range []string{"local", "0123abc", strings.Repeat("a", 40)} {
+		if err := CheckGitSHA(ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "HEAD", "ABCDEF1", "0123ab", strings.Repeat("a", 41), "abc1234; rm -rf /"} {
+		if err := CheckGitSHA(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestComponentsAndBuildMetadata(t *testing.T) {
+	if c, err := FindComponent("backend"); err != nil || c.Context != "." || c.Dockerfile != "backend/Dockerfile" {
+		t.Fatalf("backend: %+v %v", c, err)
+	}
+	if c, err := FindComponent("frontend"); err != nil || c.Context != "frontend" || c.Dockerfile != "Dockerfile" {
+		t.Fatalf("frontend: %+v %v", c, err)
+	}
+	if _, err := FindComponent("postgres"); err == nil {
+		t.Fatal("unknown component accepted")
+	}
+	args := map[string]string{}
+	for _, kv := range BuildArgs("1.2.3", "abc1234", "2026-01-02T03:04:05Z") {
+		args[kv[0]] = kv[1]
+	}
+	if args["VERSION"] != "1.2.3" || args["GIT_COMMIT"] != "abc1234" || args["BUILD_TIME"] != "2026-01-02T03:04:05Z" {
+		t.Fatalf("build args %v", args)
+	}
+	ann := map[string]string{}
+	for _, kv := range Annotations("frontend", "1.2.3", "abc1234", "2026-01-02T03:04:05Z") {
+		ann[kv[0]] = kv[1]
+	}
+	if ann["org.opencontainers.image.revision"] != "abc1234" || ann["org.opencontainers.image.title"] != "taskboard-frontend" {
+		t.Fatalf("annotations %v", ann)
+	}
+}

@@ -1,0 +1,62 @@
+package signing
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	ociremote "github.com/sigstore/cosign/v2/pkg/oci/remote"
+)
+
+// Registry says how to reach the registry that holds the images.
+type Registry struct {
+	// Username and Password log in to the registry; both empty means anonymous.
+	Username string
+	Password string
+	// Insecure talks plain HTTP to the registry (the throwaway registry of a local release).
+	// go-containerregistry already does so for localhost and 127.0.0.1.
+	Insecure bool
+	// Transport overrides the HTTP transport (tests). Nil means the default.
+	Transport http.RoundTripper
+}
+
+func (r Registry) nameOptions() []name.Option {
+	opts := []name.Option{name.StrictValidation}
+	if r.Insecure {
+		opts = append(opts, name.Insecure)
+	}
+	return opts
+}
+
+func (r Registry) remoteOptions(ctx context.Context) []ociremote.Option {
+	auth := authn.Anonymous
+	if r.Username != "" || r.Password != "" {
+		auth = &authn.Basic{Username: r.Username, Password: r.Password}
+	}
+	ropts := []remote.Option{remote.WithAuth(auth), remote.WithContext(ctx)}
+	if r.Transport != nil {
+		ropts = append(ropts, remote.WithTransport(r.Transport))
+	}
+	return []ociremote.Option{ociremote.WithRemoteOptions(ropts...), ociremote.WithNameOptions(r.nameOptions()...)}
+}
+
+// parseDigest accepts only a by-digest reference: a tag can move between signing and verifying,
+// a digest cannot.
+func (r Registry) parseDigest(ref string) (name.Digest, error) {
+	d, err := name.NewDigest(ref, r.nameOptions()...)
+	if err != nil {
+		return name.Digest{}, fmt.Errorf("signing: %q is not an image reference by digest (repo@sha256:...): %w", ref, err)
+	}
+	return d, nil
+}
+
+// scrub removes the registry password from a message: registry errors can quote requests.
+func (r Registry) scrub(err error) error {
+	if err == nil || r.Password == "" {
+		return err
+	}
+	return scrubbedError{err: err, secret: r.Password}
+}

@@ -1,0 +1,11 @@
+package signing
+
+import (
+	genclient "github.com/sigstore/rekor/pkg/generated/client"
+	"github.com/sigstore/rekor/pkg/generated/models"
+)
+
+type (
+	rekorClient = genclient.Rekor
+	logEntry    = models.LogEntryAnon
+)
