@@ -10,13 +10,6 @@ import (
 	"dagger/pipeline/callcheck"
 )
 
-// pendingFunctions are documented (README quick start) but written on another branch; a call to
-// one is accepted only while the module lacks it. Once it exists, its flags are checked like any
-// other, so this list can be emptied at merge time without changing any test.
-var pendingFunctions = map[string]bool{
-	"release": true, // branch ci-release
-}
-
 // TestDaggerCallsNameRealFunctionsAndFlags reads this module's Go source the way the SDK does
 // and checks every `dagger call` of README.md and .azure-pipelines/*.yml against it.
 func TestDaggerCallsNameRealFunctionsAndFlags(t *testing.T) {
@@ -40,7 +33,7 @@ func TestDaggerCallsNameRealFunctionsAndFlags(t *testing.T) {
 		}
 		for _, call := range callcheck.Extract(strings.TrimPrefix(name, "../"), string(data)) {
 			perFile[call.File]++
-			if err := module.Verify(call, pendingFunctions); err != nil {
+			if err := module.Verify(call); err != nil {
 				t.Errorf("%s\n    %v", call, err)
 			}
 		}
@@ -49,11 +42,6 @@ func TestDaggerCallsNameRealFunctionsAndFlags(t *testing.T) {
 	for _, must := range []string{"README.md", ".azure-pipelines/pr-validation.yml"} {
 		if perFile[must] == 0 {
 			t.Errorf("%s has no `dagger call`", must)
-		}
-	}
-	for name := range pendingFunctions {
-		if _, ok := module.Functions[name]; ok {
-			t.Logf("%s now exists: remove it from pendingFunctions", name)
 		}
 	}
 }

@@ -21,9 +21,8 @@ var CoreMethods = map[string]map[string]map[string]Arg{
 }
 
 // Verify checks one call against the module: constructor flags, then a function and its flags,
-// then chained core methods. pending names functions documented before their branch is merged:
-// a call to one of them is accepted while the module lacks it, and checked fully once it exists.
-func (m *Module) Verify(c Call, pending map[string]bool) error {
+// then chained core methods.
+func (m *Module) Verify(c Call) error {
 	words := c.Words
 	rest, err := consumeFlags(words, m.Constructor, "constructor")
 	if err != nil {
@@ -35,9 +34,6 @@ func (m *Module) Verify(c Call, pending map[string]bool) error {
 	name := rest[0]
 	fn, ok := m.Functions[name]
 	if !ok {
-		if pending[name] {
-			return nil
-		}
 		return fmt.Errorf("no function %q (have: %s)", name, strings.Join(m.FunctionNames(), ", "))
 	}
 	rest, err = consumeFlags(rest[1:], fn.Args, name)

@@ -1,9 +1,6 @@
-//go:build kyverno_e2e
-
 // End to end without a cluster: images signed by this package, in a registry started by the
 // test, checked by the real Kyverno CLI against the verify-image-signatures policy of
-// helm/policies. It needs the policies chart (branch helm) and scripts/tool-kyverno.sh, so it
-// runs with `go test -tags kyverno_e2e ./signing/` once those are in the tree.
+// helm/policies. The CLI comes from scripts/tool-kyverno.sh (built once, then cached).
 package signing
 
 import (
