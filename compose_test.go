@@ -145,8 +145,16 @@ func TestComposeBuildsFromTheRepository(t *testing.T) {
 			t.Errorf("service %s: build context %s does not exist", name, build.Context)
 		}
 		dockerfile := filepath.Join(build.Context, build.Dockerfile)
-		if _, err := os.Stat(dockerfile); err != nil {
+		content, err := os.ReadFile(dockerfile)
+		if err != nil {
 			t.Errorf("service %s: Dockerfile %s does not exist", name, dockerfile)
+			continue
+		}
+		// The release passes the same build arguments (VERSION, GIT_COMMIT, BUILD_TIME).
+		for arg := range build.Args {
+			if !regexp.MustCompile(`(?m)^ARG ` + arg + `\b`).Match(content) {
+				t.Errorf("service %s passes build arg %s, which %s does not declare", name, arg, dockerfile)
+			}
 		}
 	}
 

@@ -164,16 +164,13 @@ func CheckGitSHA(sha string) error {
 	return fmt.Errorf("--git-sha %q is not a git commit id (7 to 40 lowercase hex characters)", sha)
 }
 
-// BuildArgs are the Dockerfile build arguments of a release. The Dockerfiles read VERSION,
-// GIT_COMMIT and BUILD_TIME; REVISION and CREATED are the same values under the OCI label names
-// that some Dockerfiles use.
+// BuildArgs are the Dockerfile build arguments of a release, the same for both Dockerfiles (and
+// docker-compose): VERSION, GIT_COMMIT and BUILD_TIME.
 func BuildArgs(version, gitSHA, buildTime string) [][2]string {
 	return [][2]string{
 		{"VERSION", version},
 		{"GIT_COMMIT", gitSHA},
 		{"BUILD_TIME", buildTime},
-		{"REVISION", gitSHA},
-		{"CREATED", buildTime},
 	}
 }
 

@@ -54,8 +54,8 @@ describe("frontend image layout", () => {
 
   it("bakes in the frontend version and nothing else environment-specific", () => {
     const buildArgs = [...dockerfile.matchAll(/^ARG (\w+)/gm)].map((m) => m[1]);
-    expect(new Set(buildArgs)).toEqual(new Set(["VERSION", "REVISION", "CREATED"]));
+    expect(new Set(buildArgs)).toEqual(new Set(["VERSION", "GIT_COMMIT", "BUILD_TIME"]));
     expect(dockerfile).toMatch(/^ENV VITE_APP_VERSION=\$\{VERSION\}$/m);
-    expect(finalStage).toMatch(/org\.opencontainers\.image\.revision="\$\{REVISION\}"/);
+    expect(finalStage).toMatch(/org\.opencontainers\.image\.revision="\$\{GIT_COMMIT\}"/);
   });
 });
