@@ -32,15 +32,7 @@ func main() {
 }
 
 func run() error {
-	dir, version, err := sdkDir()
-	if err != nil {
-		return err
-	}
-	decls, err := exportedDecls(dir)
-	if err != nil {
-		return err
-	}
-	src, err := render(version, decls)
+	src, err := generate(".")
 	if err != nil {
 		return err
 	}
@@ -50,10 +42,23 @@ func run() error {
 	return os.WriteFile(output, src, 0o644)
 }
 
+// generate returns the stand-in bindings for the SDK version that root/ci/go.mod requires.
+func generate(root string) ([]byte, error) {
+	dir, version, err := sdkDir(root)
+	if err != nil {
+		return nil, err
+	}
+	decls, err := exportedDecls(dir)
+	if err != nil {
+		return nil, err
+	}
+	return render(version, decls)
+}
+
 // sdkDir asks the ci module which dagger.io/dagger it requires and where its source is.
-func sdkDir() (dir, version string, err error) {
+func sdkDir(root string) (dir, version string, err error) {
 	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", "dagger.io/dagger")
-	cmd.Dir = "ci"
+	cmd.Dir = filepath.Join(root, "ci")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
