@@ -9,10 +9,11 @@ GO ?= go
 
 test: test-go test-ci test-frontend test-e2e
 
-# Root module: backend, chart tests (helm/), compose test.
+# Root module: backend, chart tests (helm/), compose test; and gofmt over every tracked Go file.
 # The chart tests run the Kyverno CLI and Trivy, built once from the Go module proxy and cached
 # (a cold build takes 10+ minutes each): build them first so `go test` stays within its timeout.
 test-go:
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	bash scripts/tool-kyverno.sh >/dev/null
 	bash scripts/tool-trivy.sh >/dev/null
 	$(GO) vet ./...
