@@ -13,6 +13,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
 )
 
 // loadCompose loads docker-compose.yml with the loader Docker Compose itself uses, from dir,
@@ -68,8 +69,9 @@ func TestComposeDefinesTheStack(t *testing.T) {
 		}
 	}
 
-	if pg := project.Services["postgres"]; !strings.HasPrefix(pg.Image, "postgres:15.") {
-		t.Errorf("postgres image = %q, want an exact postgres:15.x tag", pg.Image)
+	// One PostgreSQL everywhere: the local stack runs the image the chart deploys.
+	if pg, want := project.Services["postgres"].Image, chartPostgresImage(t); pg != want {
+		t.Errorf("postgres image = %q, want the chart's %q (helm/app/values.yaml)", pg, want)
 	}
 	if !hasNamedVolume(project.Services["postgres"], "/var/lib/postgresql/data") {
 		t.Errorf("postgres data must live on a named volume")
@@ -246,3 +248,25 @@ func env(t *testing.T, svc types.ServiceConfig, key string) string {
 }
 
 func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+
+// chartPostgresImage is postgresql.image of helm/app/values.yaml, as docker-compose names it.
+func chartPostgresImage(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("helm/app/values.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values struct {
+		PostgreSQL struct {
+			Image struct{ Repository, Tag string }
+		} `yaml:"postgresql"`
+	}
+	if err := yaml.Unmarshal(data, &values); err != nil {
+		t.Fatalf("helm/app/values.yaml: %v", err)
+	}
+	img := values.PostgreSQL.Image
+	if img.Repository == "" || img.Tag == "" {
+		t.Fatal("helm/app/values.yaml has no postgresql.image.repository and tag")
+	}
+	return strings.TrimPrefix(img.Repository, "docker.io/library/") + ":" + img.Tag
+}

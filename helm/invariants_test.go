@@ -264,7 +264,7 @@ func TestImagesUseDigestWhenSet(t *testing.T) {
 			t.Errorf("production %s image %q must be repository@digest", c, prod[c])
 		}
 	}
-	if prod["postgresql"] != "docker.io/library/postgres:15.10-alpine" {
+	if prod["postgresql"] != "docker.io/library/postgres:15.18-alpine" {
 		t.Errorf("postgresql image %q", prod["postgresql"])
 	}
 }
