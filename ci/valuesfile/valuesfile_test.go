@@ -233,10 +233,10 @@ func TestEmptyValueBeforeACommentIsFilledIn(t *testing.T) {
 	}
 }
 
-// TestTheChartsValuesFile runs on a copy of helm/app/values.yaml as the chart branch wrote it:
-// exactly the four image lines change, and their trailing comments stay.
+// TestTheChartsValuesFile runs on the chart's own helm/app/values.yaml: exactly the four image
+// lines change, and their trailing comments stay.
 func TestTheChartsValuesFile(t *testing.T) {
-	src, err := os.ReadFile("testdata/chart-values.yaml")
+	src, err := os.ReadFile("../../helm/app/values.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
