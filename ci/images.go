@@ -1,6 +1,12 @@
 package main
 
-import "dagger/pipeline/internal/dagger"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/internal/dagger"
+)
 
 // Tool images, every one pinned to an exact version: never `latest`, never a floating minor.
 // This is the one place to bump a tool: change the tag here, run `dagger call validate` (and
@@ -58,6 +64,19 @@ func kubeconformContainer() *dagger.Container {
 // kyvernoContainer is the Kyverno CLI; its image has no shell either.
 func kyvernoContainer() *dagger.Container {
 	return dag.Container().From(ImageKyvernoCLI)
+}
+
+// kyvernoBinary is the Kyverno CLI executable of the pinned image (its entrypoint), for tests
+// that run it from another container.
+func kyvernoBinary(ctx context.Context) (*dagger.File, error) {
+	entrypoint, err := kyvernoContainer().Entrypoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(entrypoint) == 0 || !strings.HasPrefix(entrypoint[0], "/") {
+		return nil, fmt.Errorf("%s: entrypoint %q is not an absolute path to the CLI", ImageKyvernoCLI, entrypoint)
+	}
+	return kyvernoContainer().File(entrypoint[0]), nil
 }
 
 // trivyContainer is Trivy, entrypoint cleared so that WithExec runs exactly the given argv.

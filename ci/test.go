@@ -101,7 +101,15 @@ func (p *Pipeline) testBackend(ctx context.Context, goPackages []string) stageRe
 }
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
+	// The signing package's end-to-end test runs the Kyverno CLI: take the pinned image's binary
+	// rather than let scripts/tool-kyverno.sh compile it from source on every fresh agent.
+	kyverno, err := kyvernoBinary(ctx)
+	if err != nil {
+		return stageResult{err: err}
+	}
 	c := goContainer().
+		WithFile("/usr/local/bin/kyverno", kyverno).
+		WithEnvVariable("KYVERNO_BIN", "/usr/local/bin/kyverno").
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src/ci")
 	return runScript(ctx, c, "ci module tests", "test-ci-module.log", "go vet ./... && go test -count=1 ./...")

@@ -8,6 +8,17 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/kyverno-${version}"
 bin="$cache/kyverno"
 
+# A Kyverno CLI of the same version provided by the caller: the pipeline's test stage copies it
+# from the pinned kyverno-cli image instead of compiling it again.
+if [ -n "${KYVERNO_BIN:-}" ]; then
+  if [ ! -x "$KYVERNO_BIN" ]; then
+    echo "KYVERNO_BIN=$KYVERNO_BIN is not an executable file" >&2
+    exit 1
+  fi
+  echo "$KYVERNO_BIN"
+  exit 0
+fi
+
 mkdir -p "$cache"
 # One build at a time: tests and CI may ask for the tool concurrently.
 exec 9>"$cache/.lock"
