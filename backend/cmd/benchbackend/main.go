@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -52,7 +51,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	defer cluster.Close()
 	dbURL := cluster.URL("postgres")
 
-	port, err := freePort()
+	port, err := pgcluster.FreePort()
 	if err != nil {
 		return err
 	}
@@ -112,13 +111,4 @@ func waitReady(ctx context.Context, base string) error {
 		}
 	}
 	return errors.New("server not ready within a minute")
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

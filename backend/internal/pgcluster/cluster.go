@@ -51,7 +51,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		if c.Port, err = freePort(); err == nil {
+		if c.Port, err = FreePort(); err == nil {
 			if err = c.Start(ctx); err == nil {
 				return c, nil
 			}
@@ -170,7 +170,9 @@ func versionOf(binDir string) float64 {
 	return v
 }
 
-func freePort() (int, error) {
+// FreePort asks the kernel for a free loopback TCP port, for the cluster and for the processes
+// that tests and the benchmark start beside it.
+func FreePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
