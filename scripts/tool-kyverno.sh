@@ -28,7 +28,7 @@ if [ ! -x "$bin" ]; then
   echo "building Kyverno CLI ${version} into ${cache} (cold: 10+ minutes)" >&2
   (
     cd "$root/tools/kyverno"
-    go build -trimpath -o "$bin.tmp" \
+    CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" \
       -ldflags "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=${version}" \
       github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno
   ) >&2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Trivy from the Go module proxy (once) and prints the path of the binary. The binary is
-# cached between runs: a cold build takes 10+ minutes. Trivy needs the jsonv2 experiment.
+# cached between runs: a cold build takes 10+ minutes. Trivy needs the jsonv2 experiment. Static
+# (CGO_ENABLED=0), so that the same binary also goes into the engine stand-in image (hack/airgap).
 set -euo pipefail
 
 version=v0.74.0
@@ -14,7 +15,7 @@ flock 9
 
 if [ ! -x "$bin" ]; then
   echo "building Trivy ${version} into ${cache} (cold: 10+ minutes)" >&2
-  GOEXPERIMENT=jsonv2 GOBIN="$cache" GOFLAGS=-trimpath \
+  CGO_ENABLED=0 GOEXPERIMENT=jsonv2 GOBIN="$cache" GOFLAGS=-trimpath \
     go install -ldflags "-X github.com/aquasecurity/trivy/pkg/version/app.ver=${version}" \
     "github.com/aquasecurity/trivy/cmd/trivy@${version}" >&2
 fi
