@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Stand-in for docker.io/nginxinc/nginx-unprivileged:1.28-alpine: Debian bookworm's nginx
+# binary (/usr/sbin/nginx) with its libraries, user nginx 101:101 (home /var/cache/nginx),
+# /etc/nginx (owned 101:0, group-writable, as upstream) with a default nginx.conf like
+# upstream's unprivileged one (no `user`, pid /tmp/nginx.pid, temp paths in /tmp) and
+# conf.d/default.conf (listen 8080), /usr/share/nginx/html, logs linked to /dev/stdout and
+# /dev/stderr, tzdata, envsubst (gettext-base), /docker-entrypoint.sh and /docker-entrypoint.d/
+# (own scripts, files/nginx-unprivileged/: 10-listen-on-ipv6-by-default.sh,
+# 15-local-resolvers.envsh, 20-envsubst-on-templates.sh with NGINX_ENVSUBST_TEMPLATE_DIR,
+# _TEMPLATE_SUFFIX, _OUTPUT_DIR and _FILTER, 30-tune-worker-processes.sh), ENTRYPOINT
+# ["/docker-entrypoint.sh"], CMD ["nginx", "-g", "daemon off;"], EXPOSE 8080, STOPSIGNAL
+# SIGQUIT, USER 101.
+# Differs from upstream:
+#   - nginx 1.22.1 (Debian's, with Debian's patches), not 1.28; NGINX_VERSION says 1.22.1.
+#     Its compiled-in paths are Debian's: prefix /usr/share/nginx, default temp paths
+#     /var/lib/nginx/* (created, owned by 101, unused by the nginx.conf here), default pid
+#     /run/nginx.pid (nginx.conf sets /tmp/nginx.pid; `nginx -s` with another config looks
+#     there), modules in /usr/lib/nginx/modules, linked as /etc/nginx/modules and
+#     /usr/share/nginx/modules so that `load_module modules/....so` works as upstream.
+#   - stream and mail are dynamic modules here (ngx_stream_module.so, ngx_mail_module.so: a
+#     config with a stream {} or mail {} block needs load_module first); njs is Debian's 0.7.9
+#     (ngx_http_js_module.so, ngx_stream_js_module.so); no xslt, geoip or image-filter modules.
+#   - base: static busybox (sh, wget for the HEALTHCHECK) with glibc, not Alpine/musl; no curl
+#     (upstream's alpine variant has it), no apk; the entrypoint does not render stream
+#     templates (NGINX_ENVSUBST_STREAM_TEMPLATE_*).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/../lib-debian.sh"
+
+work="$1"
+root="$work/rootfs"
+files="$here/files/nginx-unprivileged"
+mkdir -p "$root"
+
+busybox_rootfs "$root"
+
+# nginx, unpacked (not installed: the package would start a server on the build host).
+stage="$work/stage"
+deb_extract "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail \
+  libnginx-mod-http-js libnginx-mod-stream-js
+nginx_version="$("$stage/usr/sbin/nginx" -v 2>&1 | sed -n 's|^nginx version: nginx/||p')"
+njs_version="$(dpkg-deb -f "$AIRGAP_CACHE"/debs/libnginx-mod-http-js_*.deb Version | sed 's/-.*//' | tail -1)"
+rootfs_install "$root" "$stage/usr/sbin/nginx" /usr/sbin/nginx
+elf_libs "$root" "$stage/usr/sbin/nginx"
+mkdir -p "$root/usr/lib/nginx/modules"
+for so in "$stage"/usr/lib/nginx/modules/*.so; do
+  rootfs_install "$root" "$so" "/usr/lib/nginx/modules/$(basename "$so")"
+  elf_libs "$root" "$so"
+done
+mkdir -p "$root/usr/share/nginx" "$root/etc/nginx/conf.d"
+ln -sfn ../../lib/nginx/modules "$root/usr/share/nginx/modules"
+ln -sfn ../../usr/lib/nginx/modules "$root/etc/nginx/modules"
+for f in mime.types fastcgi_params scgi_params uwsgi_params koi-utf koi-win win-utf; do
+  cp "$stage/etc/nginx/$f" "$root/etc/nginx/$f"
+done
+rm -rf "$stage"
+
+apt_install gettext-base tzdata
+copy_with_libs "$root" /usr/bin/envsubst
+mkdir -p "$root/usr/share"
+cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+
+# Configuration, pages and the entrypoint.
+install -m 0644 "$files/nginx.conf" "$root/etc/nginx/nginx.conf"
+install -m 0644 "$files/default.conf" "$root/etc/nginx/conf.d/default.conf"
+install -m 0644 "$files/default.conf" "$root/usr/share/nginx/default.conf" # pristine copy
+mkdir -p "$root/usr/share/nginx/html"
+install -m 0644 "$files/index.html" "$files/50x.html" "$root/usr/share/nginx/html/"
+install -m 0755 "$files/docker-entrypoint.sh" "$root/docker-entrypoint.sh"
+mkdir -p "$root/docker-entrypoint.d"
+install -m 0755 "$files"/docker-entrypoint.d/* "$root/docker-entrypoint.d/"
+
+# The user and what it must be able to write, as upstream (plus Debian's compiled-in dirs).
+add_user "$root" nginx 101 101 /var/cache/nginx /sbin/nologin
+mkdir -p "$root/var/log/nginx" "$root/var/lib/nginx" "$root/var/cache/nginx" "$root/run"
+for d in body proxy fastcgi uwsgi scgi; do mkdir -p "$root/var/lib/nginx/$d"; done
+ln -sfn /dev/stdout "$root/var/log/nginx/access.log"
+ln -sfn /dev/stderr "$root/var/log/nginx/error.log"
+chown -R 101:0 "$root/var/cache/nginx" "$root/var/lib/nginx" "$root/etc/nginx"
+chmod -R g+w "$root/var/cache/nginx" "$root/var/lib/nginx" "$root/etc/nginx"
+
+# As 101, with stderr a pipe of its own: /var/log/nginx/error.log is /dev/stderr, which a
+# non-root process may reopen only if it owns the pipe (runc hands the container's stdio to
+# the container's user; this chroot does not).
+rootfs_run "$root" --user 101:101 /bin/sh -c 'set -o pipefail; /usr/sbin/nginx -t 2>&1 | cat' >&2
+
+write_image_conf "$work" "$(
+  cat <<JSON
+{
+  "entrypoint": ["/docker-entrypoint.sh"],
+  "cmd": ["nginx", "-g", "daemon off;"],
+  "user": "101",
+  "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "NGINX_VERSION=$nginx_version", "NJS_VERSION=$njs_version"],
+  "workdir": "",
+  "exposedPorts": ["8080/tcp"],
+  "stopSignal": "SIGQUIT",
+  "labels": {}
+}
+JSON
+)"
+write_ref "$work" "nginxinc/nginx-unprivileged:1.28-alpine"
