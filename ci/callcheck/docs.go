@@ -3,7 +3,6 @@ package callcheck
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"path/filepath"
 	"strings"
@@ -13,19 +12,13 @@ import (
 // have no doc comment. Arguments are documented by the comment above them in the parameter list.
 func Undocumented(dir, mainType string) ([]string, error) {
 	fset := token.NewFileSet()
-	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	files, err := moduleFiles(fset, dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
-		if err != nil {
-			return nil, err
-		}
+	for _, sf := range files {
+		name, f := sf.name, sf.file
 		for _, decl := range f.Decls {
 			d, ok := decl.(*ast.FuncDecl)
 			if !ok {

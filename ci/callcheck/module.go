@@ -7,10 +7,7 @@ package callcheck
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"unicode"
@@ -39,24 +36,14 @@ type Module struct {
 // Load parses the non-test Go files of dir and extracts the API of mainType.
 func Load(dir, mainType string) (*Module, error) {
 	fset := token.NewFileSet()
-	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	files, err := moduleFiles(fset, dir)
 	if err != nil {
 		return nil, err
 	}
 	m := &Module{Type: mainType, Constructor: map[string]Arg{}, Functions: map[string]Function{}}
 	foundType := false
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
-		if err != nil {
-			return nil, err
-		}
+	for _, sf := range files {
+		src, f := sf.src, sf.file
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
 			case *ast.GenDecl:
