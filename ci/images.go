@@ -20,7 +20,7 @@ const (
 	ImageHelm = "alpine/helm:4.3.1"
 	// kubeconform, the scratch image whose entrypoint is /kubeconform.
 	ImageKubeconform = "ghcr.io/yannh/kubeconform:v0.8.0"
-	// Kyverno CLI (`kyverno apply`, `kyverno test`), entrypoint `kyverno`.
+	// Kyverno CLI (`kyverno apply`, `kyverno test`), built by ko: entrypoint /ko-app/kubectl-kyverno.
 	ImageKyvernoCLI = "ghcr.io/kyverno/kyverno-cli:v1.19.1"
 	// Trivy 0.74.0, published in August 2026, after the March 2026 compromise of Trivy's release
 	// channel (tampered tags and images): releases from that window must not be used. Before a
@@ -37,14 +37,23 @@ const (
 	ImagePostgres = "postgres:15.18-alpine"
 	// OCI distribution registry, for local release runs and tests of pushes.
 	ImageRegistry = "registry:2.8.3"
-	// Plain Alpine, for small shell steps (copying, checksums, git via apk).
-	ImageAlpine = "alpine:3.22.2"
 )
 
-// PinnedImages lists every tool image, for the test that checks they stay pinned.
+// Base images of the Dockerfiles (their FROM lines name exactly these; a test checks it). The
+// build stages use ImageGo and ImageNode.
+const (
+	// The backend's runtime: static binary, no shell, user 65532.
+	ImageDistrolessStatic = "gcr.io/distroless/static-debian12:nonroot"
+	// The frontend's runtime: nginx as user 101, templates rendered by its entrypoint.
+	ImageNginxUnprivileged = "nginxinc/nginx-unprivileged:1.28-alpine"
+)
+
+// PinnedImages lists every image the module and the Dockerfiles use, for the tests that check
+// they stay pinned and that hack/airgap has a stand-in for each.
 var PinnedImages = []string{
 	ImageHelm, ImageKubeconform, ImageKyvernoCLI, ImageTrivy, ImageSyft,
-	ImageGo, ImageNode, ImagePostgres, ImageRegistry, ImageAlpine,
+	ImageGo, ImageNode, ImagePostgres, ImageRegistry,
+	ImageDistrolessStatic, ImageNginxUnprivileged,
 }
 
 // helmContainer is Helm with the repository's helm/ directory copied to /src/helm, the
@@ -84,15 +93,17 @@ func trivyContainer() *dagger.Container {
 	return dag.Container().From(ImageTrivy).WithoutEntrypoint()
 }
 
-// goContainer is the Go toolchain with the shared module and build caches mounted.
-func goContainer() *dagger.Container {
-	return withGoCaches(dag.Container().From(ImageGo)).
+// goContainer is the Go toolchain with the shared module and build caches mounted, downloading
+// through the configured GOPROXY.
+func (p *Pipeline) goContainer() *dagger.Container {
+	return p.withGoProxy(withGoCaches(dag.Container().From(ImageGo))).
 		WithEnvVariable("CGO_ENABLED", "0")
 }
 
-// nodeContainer is Node with the shared npm cache mounted.
-func nodeContainer() *dagger.Container {
-	return withNpmCache(dag.Container().From(ImageNode))
+// nodeContainer is Node with the shared npm cache mounted, installing from the configured
+// registry.
+func (p *Pipeline) nodeContainer() *dagger.Container {
+	return p.withNpmRegistry(withNpmCache(dag.Container().From(ImageNode)))
 }
 
 // postgresService is a throwaway PostgreSQL 15 for tests. Its credentials are test-only values

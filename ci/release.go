@@ -17,8 +17,8 @@ import (
 )
 
 // Release is what main runs, in order, stopping at the first failure: build the backend and
-// frontend images, scan them with Trivy (HIGH/CRITICAL fail before anything is pushed), push
-// them, sign them by digest with Cosign and verify the signatures, attach their SPDX and
+// frontend images, run them together with PostgreSQL (as smoke-test does), scan them with Trivy
+// (HIGH/CRITICAL fail before anything is pushed), push them, sign them by digest with Cosign and verify the signatures, attach their SPDX and
 // CycloneDX SBOMs as signed attestations and verify those, set the new tags and digests in
 // helm/app/values.yaml and, with --git-push, commit that to the GitOps repository.
 //
@@ -45,10 +45,8 @@ func (p *Pipeline) Release(
 	// Let vulnerabilities without a fixed version through the image scan.
 	// +optional
 	ignoreUnfixed bool,
-	// Trivy DB repositories, tried in order (comma list).
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	dbRepository string,
-	// Registry host and optional namespace for a non-ECR registry, e.g. registry.example.com/team.
+	// Registry host and optional namespace for a non-ECR registry, e.g. registry.example.com/team;
+	// http://host:port for one that speaks no TLS (the engine must allow HTTP to it too).
 	// +optional
 	registry string,
 	// Registry username (with --registry-password).
@@ -109,7 +107,7 @@ func (p *Pipeline) Release(
 	valuesPath string,
 ) (*dagger.Directory, error) {
 	r := &releaseRun{
-		p: p, gitSHA: gitSha, severity: severity, ignoreUnfixed: ignoreUnfixed, dbRepository: dbRepository,
+		p: p, gitSHA: gitSha, severity: severity, ignoreUnfixed: ignoreUnfixed,
 		platforms: platforms,
 		registry:  registryFlags{registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken},
 		cosignKey: cosignKey, cosignPassword: cosignPassword, rekorURL: rekorUrl,
@@ -139,7 +137,7 @@ type releaseRun struct {
 	gitSHA                    string
 	meta                      buildMeta
 	platforms                 []dagger.Platform
-	severity, dbRepository    string
+	severity                  string
 	ignoreUnfixed             bool
 	registry                  registryFlags
 	cosignKey, cosignPassword *dagger.Secret
@@ -174,12 +172,19 @@ func (r *releaseRun) run(ctx context.Context) error {
 	r.images = map[string][]*dagger.Container{}
 	for _, c := range releaseplan.Components {
 		if err := r.stage("build "+c.Name, func() (string, error) {
-			variants, err := buildVariants(ctx, r.p.Source, c, r.platforms, r.meta)
+			variants, err := r.p.buildVariants(ctx, c, r.platforms, r.meta)
 			r.images[c.Name] = variants
 			return fmt.Sprintf("%s, %d platform(s)", c.Dockerfile, len(variants)), err
 		}); err != nil {
 			return err
 		}
+	}
+	if err := r.stage("smoke", func() (string, error) {
+		// The first platform's images, as docker-compose would run them.
+		lines, err := runStack(ctx, r.images["backend"][0], r.images["frontend"][0])
+		return fmt.Sprintf("the stack runs: %d checks passed", len(lines)), err
+	}); err != nil {
+		return err
 	}
 	for _, c := range releaseplan.Components {
 		r.report.Images = append(r.report.Images, releasereport.Image{Component: c.Name, Tag: r.gitSHA, Platforms: platformNames(r.platforms)})
@@ -268,7 +273,7 @@ func (r *releaseRun) scan(ctx context.Context, i int, component string) (string,
 	var details []string
 	var counts []string
 	for j, variant := range r.images[component] {
-		res, c := r.p.scanImageStage(ctx, variant, r.severity, r.ignoreUnfixed, r.dbRepository)
+		res, c := r.p.scanImageStage(ctx, variant, r.severity, r.ignoreUnfixed)
 		dir := component
 		if len(r.platforms) > 1 {
 			dir = component + "/" + strings.ReplaceAll(string(r.platforms[j]), "/", "-")

@@ -39,7 +39,7 @@ func (p *Pipeline) Build(
 		return nil, err
 	}
 	meta := newBuildMeta(gitSha, version, buildTime)
-	return buildImage(p.Source, c, platform, meta), nil
+	return p.buildImage(c, platform, meta), nil
 }
 
 // buildMeta is what every image of one release records about itself.
@@ -57,18 +57,24 @@ func newBuildMeta(gitSHA, version, buildTime string) buildMeta {
 	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime}
 }
 
-func buildImage(source *dagger.Directory, c releaseplan.Component, platform dagger.Platform, meta buildMeta) *dagger.Container {
+// buildImage builds one component for one platform. Besides the build metadata, the Dockerfiles
+// take the download sources as build arguments (GOPROXY, NPM_REGISTRY), so that an image builds
+// behind the same mirrors as the tests.
+func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform, meta buildMeta) *dagger.Container {
 	if platform == "" {
 		platform = defaultPlatform
 	}
-	buildContext := source
+	buildContext := p.Source
 	if c.Context != "." {
-		buildContext = source.Directory(c.Context)
+		buildContext = p.Source.Directory(c.Context)
 	}
 	var args []dagger.BuildArg
 	for _, kv := range releaseplan.BuildArgs(meta.version, meta.gitSHA, meta.buildTime) {
 		args = append(args, dagger.BuildArg{Name: kv[0], Value: kv[1]})
 	}
+	args = append(args,
+		dagger.BuildArg{Name: "GOPROXY", Value: p.GoProxy},
+		dagger.BuildArg{Name: "NPM_REGISTRY", Value: p.NpmRegistry})
 	image := buildContext.DockerBuild(dagger.DirectoryDockerBuildOpts{
 		Dockerfile: c.Dockerfile,
 		Platform:   platform,
@@ -81,10 +87,10 @@ func buildImage(source *dagger.Directory, c releaseplan.Component, platform dagg
 }
 
 // buildVariants builds a component for every platform, in order.
-func buildVariants(ctx context.Context, source *dagger.Directory, c releaseplan.Component, platforms []dagger.Platform, meta buildMeta) ([]*dagger.Container, error) {
+func (p *Pipeline) buildVariants(ctx context.Context, c releaseplan.Component, platforms []dagger.Platform, meta buildMeta) ([]*dagger.Container, error) {
 	variants := make([]*dagger.Container, 0, len(platforms))
 	for _, pl := range platforms {
-		image, err := buildImage(source, c, pl, meta).Sync(ctx)
+		image, err := p.buildImage(c, pl, meta).Sync(ctx)
 		if err != nil {
 			return nil, err
 		}

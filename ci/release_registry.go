@@ -94,7 +94,7 @@ func openRegistry(ctx context.Context, f registryFlags) (*registryTarget, error)
 		return &registryTarget{
 			plan: plan, pushHost: plan.Host, signHost: plan.Host,
 			username: f.username, password: f.password,
-			auth: signing.Registry{Username: f.username, Password: password},
+			auth: signing.Registry{Username: f.username, Password: password, Insecure: plan.PlainHTTP},
 		}, nil
 	}
 	return startThrowawayRegistry(ctx, plan)

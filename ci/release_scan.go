@@ -32,18 +32,15 @@ func (p *Pipeline) ScanImage(
 	// Let vulnerabilities without a fixed version through (they are still reported).
 	// +optional
 	ignoreUnfixed bool,
-	// Trivy DB repositories, tried in order (comma list, as Trivy's --db-repository).
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	dbRepository string,
 ) (*dagger.Directory, error) {
-	res, _ := p.scanImageStage(ctx, image, severity, ignoreUnfixed, dbRepository)
+	res, _ := p.scanImageStage(ctx, image, severity, ignoreUnfixed)
 	if res.err != nil {
 		return nil, res.err
 	}
 	return res.reports, nil
 }
 
-func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container, severity string, ignoreUnfixed bool, dbRepository string) (stageResult, trivyreport.Counts) {
+func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container, severity string, ignoreUnfixed bool) (stageResult, trivyreport.Counts) {
 	if severity == "" {
 		severity = trivyreport.DefaultSeverities
 	}
@@ -57,7 +54,7 @@ func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container, 
 	}
 	const out = "/reports"
 	reports := trivyContainer().
-		WithDirectory(trivyCachePath, trivyDB(dbRepository)).
+		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedFile("/image.tar", image.AsTarball()).
 		WithExec([]string{"trivy", "image", "--input", "/image.tar", "--scanners", "vuln",
 			"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",

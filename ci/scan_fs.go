@@ -41,18 +41,15 @@ func (p *Pipeline) ScanFs(
 	// Let vulnerabilities without a fixed version through (they are still reported).
 	// +optional
 	ignoreUnfixed bool,
-	// Trivy DB repositories, tried in order (comma list, as Trivy's --db-repository).
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	dbRepository string,
 ) (*dagger.Directory, error) {
-	res := p.scanFsStage(ctx, severity, ignoreUnfixed, dbRepository)
+	res := p.scanFsStage(ctx, severity, ignoreUnfixed)
 	if res.err != nil {
 		return nil, res.err
 	}
 	return res.reports, nil
 }
 
-func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfixed bool, dbRepository string) stageResult {
+func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfixed bool) stageResult {
 	if severity == "" {
 		severity = trivyreport.DefaultSeverities
 	}
@@ -84,7 +81,7 @@ func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfix
 		args = append(args, "--skip-dirs", dir)
 	}
 	scanned := trivyContainer().
-		WithDirectory(trivyCachePath, trivyDB(dbRepository)).
+		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedDirectory("/src", tree).
 		WithWorkdir("/src").
 		WithDirectory(out, dag.Directory()).

@@ -8,10 +8,6 @@ import (
 	"dagger/pipeline/kubeconformreport"
 )
 
-// DefaultCRDSchemaLocation is where kubeconform finds the schemas of custom resources (Kyverno
-// policies, Argo CD Applications): the datreeio CRDs-catalog, laid out by group, kind and version.
-const DefaultCRDSchemaLocation = "https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
-
 // Schemas validates the rendered charts and the Argo CD manifests (argocd*.yaml at the
 // repository root) with kubeconform -strict against the Kubernetes API schemas of the given
 // version, and custom resources against the CRDs-catalog. A kind without a schema fails unless
@@ -28,14 +24,11 @@ func (p *Pipeline) Schemas(
 	// resource is listed in the report.
 	// +optional
 	skipKinds []string,
-	// Schema location template for custom resources.
-	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
-	crdSchemaLocation string,
 ) error {
-	return p.schemasStage(ctx, kubernetesVersion, skipKinds, crdSchemaLocation).err
+	return p.schemasStage(ctx, kubernetesVersion, skipKinds).err
 }
 
-func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, skipKinds []string, crdSchemaLocation string) stageResult {
+func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, skipKinds []string) stageResult {
 	version, err := p.kubeVersion(ctx, kubernetesVersion)
 	if err != nil {
 		return stageResult{err: err}
@@ -43,9 +36,6 @@ func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, s
 	renders, err := p.renderAll(ctx, version)
 	if err != nil {
 		return stageResult{err: err}
-	}
-	if crdSchemaLocation == "" {
-		crdSchemaLocation = DefaultCRDSchemaLocation
 	}
 	kc := kubeconformContainer()
 	for _, r := range renders {
@@ -60,7 +50,7 @@ func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, s
 	}
 	args := []string{"-strict", "-summary", "-output", "json", "-verbose",
 		"-kubernetes-version", version,
-		"-schema-location", "default", "-schema-location", crdSchemaLocation}
+		"-schema-location", p.KubernetesSchemas, "-schema-location", p.CRDSchemas}
 	if len(skipKinds) > 0 {
 		args = append(args, "-skip", strings.Join(skipKinds, ","))
 	}

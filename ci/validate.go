@@ -14,10 +14,8 @@ import (
 type validateOptions struct {
 	severity          string
 	ignoreUnfixed     bool
-	dbRepository      string
 	kubernetesVersion string
 	skipKinds         []string
-	crdSchemaLocation string
 	goPackages        []string
 }
 
@@ -35,23 +33,17 @@ func (p *Pipeline) Validate(
 	// Let vulnerabilities without a fixed version through the Trivy gate.
 	// +optional
 	ignoreUnfixed bool,
-	// Trivy DB repositories, tried in order (comma list).
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	dbRepository string,
 	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
 	// +optional
 	kubernetesVersion string,
 	// Kinds kubeconform skips (listed in the report).
 	// +optional
 	skipKinds []string,
-	// Schema location template for custom resources.
-	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
-	crdSchemaLocation string,
 	// Packages of the root Go module to test.
 	// +default=["./backend/..."]
 	goPackages []string,
 ) (string, error) {
-	sum, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, dbRepository, kubernetesVersion, skipKinds, crdSchemaLocation, goPackages})
+	sum, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
 	md := sum.Markdown()
 	if failed := sum.FailedStages(); len(failed) > 0 || !sum.Passed() {
 		// The summary already holds each failure's message; the last line names the stages.
@@ -79,23 +71,17 @@ func (p *Pipeline) ValidateReports(
 	// Let vulnerabilities without a fixed version through the Trivy gate.
 	// +optional
 	ignoreUnfixed bool,
-	// Trivy DB repositories, tried in order (comma list).
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	dbRepository string,
 	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
 	// +optional
 	kubernetesVersion string,
 	// Kinds kubeconform skips (listed in the report).
 	// +optional
 	skipKinds []string,
-	// Schema location template for custom resources.
-	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
-	crdSchemaLocation string,
 	// Packages of the root Go module to test.
 	// +default=["./backend/..."]
 	goPackages []string,
 ) *dagger.Directory {
-	sum, reports := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, dbRepository, kubernetesVersion, skipKinds, crdSchemaLocation, goPackages})
+	sum, reports := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
 	status := "failed"
 	if sum.Passed() {
 		status = "passed"
@@ -124,12 +110,12 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 	tasks := []summary.Task{
 		stage("lint", p.lintStage),
 		stage("schemas", func(ctx context.Context) stageResult {
-			return p.schemasStage(ctx, o.kubernetesVersion, o.skipKinds, o.crdSchemaLocation)
+			return p.schemasStage(ctx, o.kubernetesVersion, o.skipKinds)
 		}),
 		stage("policies", func(ctx context.Context) stageResult { return p.policiesStage(ctx, o.kubernetesVersion) }),
 		stage("yaml", p.yamlStage),
 		stage("scan-fs", func(ctx context.Context) stageResult {
-			return p.scanFsStage(ctx, o.severity, o.ignoreUnfixed, o.dbRepository)
+			return p.scanFsStage(ctx, o.severity, o.ignoreUnfixed)
 		}),
 	}
 	// The test suites are stages of their own, one row each.

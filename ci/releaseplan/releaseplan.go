@@ -57,7 +57,8 @@ const (
 
 // RegistryInput is what the user asked for; Secret presence only, never their values.
 type RegistryInput struct {
-	// Registry is "host[:port][/namespace]"; empty means ECR (with an account) or a throwaway.
+	// Registry is "[https://|http://]host[:port][/namespace]"; empty means ECR (with an
+	// account) or a throwaway.
 	Registry         string
 	Username         string
 	HasPassword      bool
@@ -75,6 +76,9 @@ type RegistryPlan struct {
 	Host string
 	// Namespace is an optional path before the repository names ("team/apps").
 	Namespace string
+	// PlainHTTP is set by an http:// registry: a registry inside a closed network that speaks
+	// no TLS (the engine must be configured to push to it over HTTP too).
+	PlainHTTP bool
 }
 
 var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
@@ -126,7 +130,7 @@ func PlanRegistry(in RegistryInput) (RegistryPlan, error) {
 		return RegistryPlan{}, fmt.Errorf("--registry %s needs --registry-username and --registry-password", in.Registry)
 	}
 	host, ns := splitRegistry(in.Registry)
-	return validated(RegistryPlan{Kind: Basic, Host: host, Namespace: ns})
+	return validated(RegistryPlan{Kind: Basic, Host: host, Namespace: ns, PlainHTTP: strings.HasPrefix(in.Registry, "http://")})
 }
 
 func validated(p RegistryPlan) (RegistryPlan, error) {

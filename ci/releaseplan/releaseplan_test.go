@@ -20,6 +20,8 @@ func TestPlanRegistry(t *testing.T) {
 			want: RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", Namespace: "apps"}},
 		{name: "basic", in: RegistryInput{Registry: "https://registry.example.com:5000/team/", Username: "ci", HasPassword: true},
 			want: RegistryPlan{Kind: Basic, Host: "registry.example.com:5000", Namespace: "team"}},
+		{name: "plain HTTP", in: RegistryInput{Registry: "http://10.0.0.1:5001/ci", Username: "ci", HasPassword: true},
+			want: RegistryPlan{Kind: Basic, Host: "10.0.0.1:5001", Namespace: "ci", PlainHTTP: true}},
 		{name: "ECR without secret key", in: with(ecr, func(i *RegistryInput) { i.HasAWSSecretKey = false }), wantErr: "--aws-secret-access-key"},
 		{name: "ECR without region or account", in: RegistryInput{HasAWSAccessKey: true, HasAWSSecretKey: true}, wantErr: "--aws-account-id, --aws-region"},
 		{name: "ECR and basic", in: with(ecr, func(i *RegistryInput) { i.Username = "x" }), wantErr: "not both"},
