@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/releaseplan"
+	"dagger/pipeline/smoketest"
+)
+
+// SmokeTest builds both images and runs them as docker-compose does: PostgreSQL 15, the backend
+// on it, the frontend's nginx proxying /api to the backend. It passes when the backend is ready
+// (database migrated) and a task created through nginx can be read back from the backend, and
+// nginx serves the built page. Release runs the same check before anything is scanned or pushed.
+func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
+	meta := newBuildMeta("local", "", "")
+	images := map[string]*dagger.Container{}
+	for _, name := range []string{"backend", "frontend"} {
+		c, err := releaseplan.FindComponent(name)
+		if err != nil {
+			return "", err
+		}
+		images[name] = p.buildImage(c, defaultPlatform, meta)
+	}
+	lines, err := runStack(ctx, images["backend"], images["frontend"])
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(lines, "\n") + "\n", nil
+}
+
+// The database of the smoke stack: test-only credentials of a database that lives for one run.
+const smokeDatabase = "taskboard"
+
+// runStack starts the two images as services and checks them from the module process, which
+// reaches each service at its endpoint.
+func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container) ([]string, error) {
+	backend, err := backendImage.
+		WithServiceBinding("postgres", postgresService(smokeDatabase)).
+		WithEnvVariable("DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+smokeDatabase+"?sslmode=disable").
+		WithExposedPort(5000).
+		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
+		Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start the backend: %w", err)
+	}
+	defer backend.Stop(ctx)
+	frontend, err := frontendImage.
+		WithServiceBinding("backend", backend).
+		WithEnvVariable("BACKEND_URL", "http://backend:5000").
+		WithExposedPort(8080).
+		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
+		Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start the frontend: %w", err)
+	}
+	defer frontend.Stop(ctx)
+	stack := smoketest.Stack{}
+	for _, s := range []struct {
+		svc  *dagger.Service
+		port int
+		url  *string
+	}{{backend, 5000, &stack.Backend}, {frontend, 8080, &stack.Frontend}} {
+		endpoint, err := s.svc.Endpoint(ctx, dagger.ServiceEndpointOpts{Port: s.port, Scheme: "http"})
+		if err != nil {
+			return nil, err
+		}
+		*s.url = endpoint
+	}
+	return stack.Check(ctx)
+}
