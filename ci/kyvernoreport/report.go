@@ -31,6 +31,11 @@ func Parse(output string) (Counts, error) {
 	return Counts{Pass: n[0], Fail: n[1], Warn: n[2], Error: n[3], Skip: n[4]}, nil
 }
 
+// Add sums two results, for a policy set applied to several renderings one at a time.
+func (c Counts) Add(o Counts) Counts {
+	return Counts{c.Pass + o.Pass, c.Fail + o.Fail, c.Warn + o.Warn, c.Error + o.Error, c.Skip + o.Skip}
+}
+
 func (c Counts) String() string {
 	return fmt.Sprintf("pass %d, fail %d, warn %d, error %d, skip %d", c.Pass, c.Fail, c.Warn, c.Error, c.Skip)
 }

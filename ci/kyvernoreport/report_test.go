@@ -52,3 +52,11 @@ func TestGateRejectsOutputWithoutResultOrMatches(t *testing.T) {
 		t.Fatal("an error result must fail")
 	}
 }
+
+func TestCountsAdd(t *testing.T) {
+	got := Counts{Pass: 12, Skip: 3}.Add(Counts{Pass: 11, Fail: 1, Warn: 2, Error: 4, Skip: 5})
+	want := Counts{Pass: 23, Fail: 1, Warn: 2, Error: 4, Skip: 8}
+	if got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}

@@ -49,8 +49,9 @@ for f in /usr/lib/git-core/*; do
     ln -sfn ../../bin/git "$root/usr/lib/git-core/$name" # git-core/git: the same binary
   elif [ -f "$f" ] && head -c 4 "$f" | grep -q 'ELF'; then
     case "$name" in
-      git-remote-http | git-sh-i18n--envsubst) copy_with_libs "$root" "$f" ;;
-      *) ;; # daemon, shell, http-backend, imap-send, scalar, dumb http fetch/push: left out
+      # http-backend: the module's gitops tests serve a repository with it, as upstream has it
+      git-remote-http | git-sh-i18n--envsubst | git-http-backend) copy_with_libs "$root" "$f" ;;
+      *) ;; # daemon, shell, imap-send, scalar, dumb http fetch/push: left out
     esac
   elif [ -f "$f" ]; then
     rootfs_install "$root" "$f" # shell scripts (submodule, sh-setup, ...)
