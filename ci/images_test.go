@@ -107,3 +107,25 @@ func TestDockerfilesUseThePinnedImages(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryImageHasAnAirGapStandIn keeps hack/airgap in step with images.go: an air-gapped engine
+// (and make test-engine) needs a stand-in for every image the module and the Dockerfiles pull,
+// and its README table names the upstream image each recipe stands in for.
+func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
+	data, err := os.ReadFile("../hack/airgap/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+)` \\| `[^`]+` \\|").FindAllStringSubmatch(string(data), -1) {
+		rows[m[1]] = true
+	}
+	for _, ref := range PinnedImages {
+		if !rows[ref] {
+			t.Errorf("hack/airgap/README.md has no stand-in row for %s", ref)
+		}
+	}
+	if len(rows) != len(PinnedImages) {
+		t.Errorf("hack/airgap/README.md lists %d stand-ins, images.go pins %d images", len(rows), len(PinnedImages))
+	}
+}
