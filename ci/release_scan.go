@@ -56,6 +56,7 @@ func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container, 
 	reports := trivyContainer().
 		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedFile("/image.tar", image.AsTarball()).
+		WithDirectory(out, dag.Directory()).
 		WithExec([]string{"trivy", "image", "--input", "/image.tar", "--scanners", "vuln",
 			"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
 			"--format", "json", "--output", out + "/" + trivyImageJSON, "--exit-code", "0"}).
