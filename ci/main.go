@@ -6,7 +6,7 @@
 //
 // Behind a corporate proxy or on an air-gapped engine, the constructor's flags point every
 // download inside a container at internal mirrors, once: `dagger call --go-proxy URL ... validate`,
-// or `PIPELINE_GO_PROXY=URL` in a .env file, which `dagger check` reads too.
+// or `PIPELINE_goProxy=URL` in a .env file, which `dagger check` reads too.
 package main
 
 import "dagger/pipeline/internal/dagger"

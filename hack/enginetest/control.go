@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"dagger/pipeline/signing"
+)
+
+// controlPost flips a switch of the serve process.
+func (e *env) controlPost(path string) error {
+	resp, err := e.control.Post("http://serve"+path, "", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: %s", path, resp.Status)
+	}
+	return nil
+}
+
+// getJSON reads a JSON answer of the serve process.
+func (e *env) getJSON(path string, out any) error {
+	resp, err := e.control.Get("http://serve" + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// gitLog is the GitOps branch's commit subjects, newest first.
+func (e *env) gitLog() ([]string, error) {
+	var log []string
+	return log, e.getJSON("/control/gitlog", &log)
+}
+
+// catalog lists the registry's repositories.
+func (e *env) catalog() ([]string, error) {
+	var c struct {
+		Repositories []string `json:"repositories"`
+	}
+	return c.Repositories, e.getJSON("/v2/_catalog", &c)
+}
+
+// verify checks an image's signature and both SBOM attestations with the release's public key,
+// reaching the registry through the serve process's socket.
+func (e *env) verify(ref string, publicKey []byte) error {
+	reg := signing.Registry{Insecure: true, Transport: e.control.Transport}
+	if _, err := signing.VerifyImage(context.Background(), ref, reg, publicKey); err != nil {
+		return fmt.Errorf("signature: %w", err)
+	}
+	for _, kind := range []signing.PredicateKind{signing.SPDXJSON, signing.CycloneDX} {
+		if _, err := signing.VerifyAttestations(context.Background(), ref, reg, publicKey, kind); err != nil {
+			return fmt.Errorf("%s attestation: %w", kind, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# make test-engine: every Dagger function, for real, against the engine the dagger CLI reaches.
+#
+# The scenarios' servers (GOPROXY, npm registry, schemas, Trivy DBs, a registry, a git server)
+# run inside the engine's network namespace, where its containers reach them:
+#   ENGINE_NETNS    command prefix that runs a program in that namespace, e.g. for a Docker-backed
+#                   engine on Linux: "nsenter -t $(docker inspect -f '{{.State.Pid}}' <engine>) -n"
+#   ENGINE_GATEWAY  the address containers reach that namespace at (default 10.87.0.1, the
+#                   engine's CNI bridge)
+#   ENGINE_MIRROR   optional: a registry in that namespace that the engine mirrors docker.io,
+#                   ghcr.io and gcr.io to; the stand-in images of hack/airgap are pushed there
+#                   (an air-gapped engine). Unset: the engine pulls the upstream images itself.
+# With the rig of ../shared/dagger-rig running (eval "$(rig.sh env)"), all three are found.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+rig="${DAGGER_RIG_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dagger-rig}"
+
+if [ "${_EXPERIMENTAL_DAGGER_RUNNER_HOST:-}" = "unix://$rig/engine.sock" ] && [ -z "${ENGINE_NETNS:-}" ]; then
+  unshare_pid="$(cat "$rig/engine.pid")"
+  ns_pid="$(awk '{print $1}' "/proc/$unshare_pid/task/$unshare_pid/children")"
+  export ENGINE_NETNS="nsenter -t $ns_pid -n" ENGINE_MIRROR="${ENGINE_MIRROR:-127.0.0.1:5000}"
+fi
+export ENGINE_GATEWAY="${ENGINE_GATEWAY:-10.87.0.1}"
+command -v dagger >/dev/null || { echo "no dagger CLI in PATH: install v0.21.9 (README), or eval \"\$(../shared/dagger-rig/rig.sh env)\"" >&2; exit 2; }
+
+if [ -n "${ENGINE_MIRROR:-}" ]; then
+  bash "$root/hack/airgap/build.sh"
+  ${ENGINE_NETNS:-} bash "$root/hack/airgap/build.sh" push "$ENGINE_MIRROR" -insecure
+fi
+bin="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-enginetest/enginetest"
+(cd "$root/hack/enginetest" && go build -o "$bin" .)
+exec "$bin" -repo "$root" "$@"

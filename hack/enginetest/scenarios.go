@@ -1,0 +1,424 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// scenario is one thing a user does with the module, checked end to end.
+type scenario struct {
+	name string
+	run  func(e *env) error
+}
+
+// scenarios run in this order: the later ones reuse what the earlier ones left in the engine's
+// cache, and the timings read cold, then warm.
+var scenarios = []scenario{
+	{"module loads and lists its functions", moduleLoads},
+	{"validate passes on the repository", validatePasses},
+	{"validate-reports exports status passed", validateReportsPass},
+	{"checks pass (dagger check)", checksPass},
+	{"broken: a chart value outside the schema fails lint", brokenSchema},
+	{"broken: a :latest image fails policies", brokenLatest},
+	{"broken: a committed private key fails scan-fs", brokenPrivateKey},
+	{"broken: a failing Go test fails test", brokenGoTest},
+	{"smoke-test runs the stack", smokeTest},
+	{"release with no flags", releaseLocal},
+	{"release to a registry that outlives the call, verified from outside", releaseToRegistry},
+	{"scan gate: a HIGH advisory stops the release before any push", scanGate},
+	{"gitops: the values commit lands, retried past a concurrent writer, then nothing to do", gitOps},
+}
+
+// ctx bounds each dagger call: a cold release on two cores takes minutes, not hours.
+func callContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 45*time.Minute)
+}
+
+// call runs dagger in dir with the constructor flags in front of the function's arguments.
+func (e *env) call(dir string, extraEnv []string, args ...string) call {
+	ctx, cancel := callContext()
+	defer cancel()
+	return dagger(ctx, dir, extraEnv, append(append([]string{"call"}, e.flags...), args...)...)
+}
+
+// copyOf is a fresh working copy of the repository.
+func (e *env) copyOf(name string) (string, error) {
+	return workingCopy(e.repo, filepath.Join(e.work, name))
+}
+
+// clean is the working copy the scenarios share, made by the first that needs it; it is never
+// changed, so the engine's cache carries over from one scenario to the next.
+func (e *env) clean() (string, error) {
+	dir := filepath.Join(e.work, "clean")
+	if _, err := os.Stat(dir); err == nil {
+		return dir, nil
+	}
+	return e.copyOf("clean")
+}
+
+func moduleLoads(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := callContext()
+	defer cancel()
+	c := dagger(ctx, dir, nil, "functions")
+	if c.err != nil {
+		return c.err
+	}
+	e.timing("first module load", c.took)
+	for _, fn := range []string{"validate", "validate-reports", "release", "smoke-test", "scan-image", "git-push"} {
+		if !strings.Contains(c.stdout, fn) {
+			return fmt.Errorf("dagger functions does not list %s:\n%s", fn, c.stdout)
+		}
+	}
+	return nil
+}
+
+func validatePasses(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	c := e.call(dir, nil, "validate")
+	if c.err != nil {
+		return c.err
+	}
+	e.timing("validate cold", c.took)
+	warm := e.call(dir, nil, "validate")
+	if warm.err != nil {
+		return fmt.Errorf("second run: %w", warm.err)
+	}
+	e.timing("validate warm", warm.took)
+	if !strings.Contains(c.stdout, "passed") {
+		return fmt.Errorf("validate printed no passed stage:\n%s", c.stdout)
+	}
+	return nil
+}
+
+func validateReportsPass(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(e.work, "validate-reports")
+	if c := e.call(dir, nil, "validate-reports", "export", "--path", out); c.err != nil {
+		return c.err
+	}
+	status, err := os.ReadFile(filepath.Join(out, "status"))
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(string(status)) != "passed" {
+		summary, _ := os.ReadFile(filepath.Join(out, "summary.md"))
+		return fmt.Errorf("status %q:\n%s", strings.TrimSpace(string(status)), summary)
+	}
+	for _, f := range []string{"summary.md", "reports/trivy-fs.json", "reports/trivy-fs.sarif", "reports/kubeconform.json", "reports/test-backend.log", "reports/test-frontend.log", "reports/test-ci-module.log"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			return fmt.Errorf("validate-reports: %w", err)
+		}
+	}
+	return nil
+}
+
+// checksPass runs `dagger check`, which cannot take constructor flags: the sources come from
+// PIPELINE_* entries of a .env file, as a user behind a mirror would set them once.
+func checksPass(e *env) error {
+	dir, err := e.copyOf("checks")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte(envFile(e.sources)), 0o600); err != nil {
+		return err
+	}
+	ctx, cancel := callContext()
+	defer cancel()
+	c := dagger(ctx, dir, nil, "check")
+	return c.err
+}
+
+// failsWith runs a function on a broken copy and wants it to fail with every one of the words.
+func (e *env) failsWith(dir string, args []string, words ...string) error {
+	c := e.call(dir, nil, args...)
+	if c.err == nil {
+		return fmt.Errorf("dagger call %s passed on a broken copy", strings.Join(args, " "))
+	}
+	for _, w := range words {
+		if !strings.Contains(c.err.Error()+c.stdout, w) {
+			return fmt.Errorf("the failure does not name %q:\n%s", w, c.err)
+		}
+	}
+	return nil
+}
+
+func brokenSchema(e *env) error {
+	dir, err := e.copyOf("broken-schema")
+	if err != nil {
+		return err
+	}
+	if err := edit(dir, valuesPath, "frontend:\n  replicaCount: 2", "frontend:\n  replicaCount: many"); err != nil {
+		return err
+	}
+	return e.failsWith(dir, []string{"lint"}, "replicaCount")
+}
+
+func brokenLatest(e *env) error {
+	dir, err := e.copyOf("broken-latest")
+	if err != nil {
+		return err
+	}
+	const tpl = "helm/app/templates/postgres-statefulset.yaml"
+	data, err := os.ReadFile(filepath.Join(dir, tpl))
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	changed := false
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "image:") && !changed {
+			lines[i] = l[:strings.Index(l, "image:")] + "image: docker.io/library/postgres:latest"
+			changed = true
+		}
+	}
+	if !changed {
+		return fmt.Errorf("%s has no image line", tpl)
+	}
+	if err := writeAndCommit(dir, tpl, strings.Join(lines, "\n")); err != nil {
+		return err
+	}
+	return e.failsWith(dir, []string{"policies"}, "disallow-latest-tag")
+}
+
+func brokenPrivateKey(e *env) error {
+	dir, err := e.copyOf("broken-key")
+	if err != nil {
+		return err
+	}
+	// A fresh key, made for this run: no private key is ever committed to the project itself.
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return err
+	}
+	block := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	if err := writeAndCommit(dir, "deploy/id_rsa", string(block)); err != nil {
+		return err
+	}
+	return e.failsWith(dir, []string{"scan-fs"}, "private-key", "deploy/id_rsa")
+}
+
+func brokenGoTest(e *env) error {
+	dir, err := e.copyOf("broken-test")
+	if err != nil {
+		return err
+	}
+	const test = "backend/internal/buildinfo/enginetest_broken_test.go"
+	src := "package buildinfo\n\nimport \"testing\"\n\nfunc TestEnginetestBroken(t *testing.T) { t.Fatal(\"broken on purpose\") }\n"
+	if err := writeAndCommit(dir, test, src); err != nil {
+		return err
+	}
+	return e.failsWith(dir, []string{"test", "--go-packages", "./backend/internal/buildinfo/"}, "TestEnginetestBroken", "broken on purpose")
+}
+
+func smokeTest(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	c := e.call(dir, nil, "smoke-test")
+	if c.err != nil {
+		return c.err
+	}
+	if !strings.Contains(c.stdout, "POST /api/tasks through nginx: 201") {
+		return fmt.Errorf("smoke-test printed:\n%s", c.stdout)
+	}
+	return nil
+}
+
+// release runs release in dir, exports its reports to out and returns release.json.
+func (e *env) release(dir, out string, extraEnv []string, args ...string) (releaseManifest, call, error) {
+	var m releaseManifest
+	c := e.call(dir, extraEnv, append(append([]string{"release"}, args...), "export", "--path", out)...)
+	if c.err != nil {
+		return m, c, c.err
+	}
+	data, err := os.ReadFile(filepath.Join(out, "release.json"))
+	if err != nil {
+		return m, c, err
+	}
+	return m, c, json.Unmarshal(data, &m)
+}
+
+// releaseManifest is the part of release.json the scenarios read.
+type releaseManifest struct {
+	GitSHA       string            `json:"gitSha"`
+	Images       map[string]string `json:"images"`
+	EphemeralKey bool              `json:"ephemeralKey"`
+	ValuesCommit string            `json:"valuesCommit"`
+}
+
+func releaseLocal(e *env) error {
+	out := filepath.Join(e.work, "release-local")
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	m, c, err := e.release(dir, out, nil)
+	if err != nil {
+		return err
+	}
+	e.timing("release cold", c.took)
+	if !m.EphemeralKey || len(m.Images) != 2 {
+		return fmt.Errorf("release.json: %+v", m)
+	}
+	// What the README promises in the reports directory.
+	for _, f := range []string{"summary.md", "release.json", "cosign.pub", "values.yaml",
+		"backend/trivy-image.json", "backend/trivy-image-gate.md", "backend/sbom.spdx.json", "backend/sbom.cyclonedx.json",
+		"frontend/trivy-image.json", "frontend/trivy-image-gate.md", "frontend/sbom.spdx.json", "frontend/sbom.cyclonedx.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			return fmt.Errorf("release reports: %w", err)
+		}
+	}
+	values, err := os.ReadFile(filepath.Join(out, "values.yaml"))
+	if err != nil {
+		return err
+	}
+	for _, ref := range m.Images {
+		digest := ref[strings.LastIndex(ref, "@")+1:]
+		if !strings.Contains(string(values), digest) {
+			return fmt.Errorf("values.yaml does not pin %s", digest)
+		}
+	}
+	summary, _ := os.ReadFile(filepath.Join(out, "summary.md"))
+	for _, stage := range []string{"build backend", "smoke", "scan frontend", "push", "sign", "sbom", "values"} {
+		if !strings.Contains(string(summary), stage) {
+			return fmt.Errorf("summary.md has no %q stage:\n%s", stage, summary)
+		}
+	}
+	return nil
+}
+
+// registryFlags release to the serve process's registry, under a namespace of the scenario's.
+func (e *env) registryFlags(namespace string) ([]string, []string) {
+	return []string{"--registry", e.public + "/" + namespace, "--registry-username", registryUser,
+			"--registry-password", "env://ENGINETEST_REGISTRY_PASSWORD"},
+		[]string{"ENGINETEST_REGISTRY_PASSWORD=" + registryPassword}
+}
+
+func releaseToRegistry(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	sha, err := headSHA(dir)
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(e.work, "release-registry")
+	flags, secrets := e.registryFlags("ci")
+	m, _, err := e.release(dir, out, secrets, append([]string{"--git-sha", sha}, flags...)...)
+	if err != nil {
+		return err
+	}
+	pub, err := os.ReadFile(filepath.Join(out, "cosign.pub"))
+	if err != nil {
+		return err
+	}
+	// From outside the engine: this process, through the serve process's socket, with cosign's
+	// Go packages (ci/signing wraps them).
+	for component, ref := range m.Images {
+		if err := e.verify(ref, pub); err != nil {
+			return fmt.Errorf("%s: %w", component, err)
+		}
+	}
+	return nil
+}
+
+func scanGate(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	flags, secrets := e.registryFlags("gate")
+	host := strings.TrimPrefix(e.public, "http://")
+	args := append([]string{"--trivy-db", host + "/" + trivyDBHigh, "release"}, flags...)
+	c := e.call(dir, secrets, args...)
+	if c.err == nil {
+		return fmt.Errorf("the release passed with a HIGH advisory for %s", advisedModule)
+	}
+	for _, w := range []string{"scan backend", "CVE-2099-0001", advisedModule} {
+		if !strings.Contains(c.err.Error(), w) {
+			return fmt.Errorf("the failure does not name %q:\n%s", w, c.err)
+		}
+	}
+	repos, err := e.catalog()
+	if err != nil {
+		return err
+	}
+	for _, r := range repos {
+		if strings.HasPrefix(r, "gate/") {
+			return fmt.Errorf("the failed release pushed %s", r)
+		}
+	}
+	return nil
+}
+
+func gitOps(e *env) error {
+	dir, err := e.clean()
+	if err != nil {
+		return err
+	}
+	sha, err := headSHA(dir)
+	if err != nil {
+		return err
+	}
+	gitFlags := []string{"--git-sha", sha, "--git-push", "--git-repo-url", e.public + "/git/gitops.git",
+		"--git-token", "env://ENGINETEST_GIT_TOKEN"}
+	secrets := []string{"ENGINETEST_GIT_TOKEN=" + gitToken}
+	if err := e.controlPost("/control/interleave"); err != nil {
+		return err
+	}
+	m, _, err := e.release(dir, filepath.Join(e.work, "release-gitops"), secrets, gitFlags...)
+	if err != nil {
+		return err
+	}
+	log, err := e.gitLog()
+	if err != nil {
+		return err
+	}
+	want := "ci: update image tags to " + sha
+	if len(log) != 3 || !strings.HasPrefix(log[0], want) || log[1] != "concurrent writer" {
+		return fmt.Errorf("the branch's log is %q, want ours on top of the concurrent writer's", log)
+	}
+	if m.ValuesCommit == "" {
+		return fmt.Errorf("release.json names no values commit")
+	}
+	_, again, err := e.release(dir, filepath.Join(e.work, "release-gitops-again"), secrets, gitFlags...)
+	if err != nil {
+		return fmt.Errorf("second run: %w", err)
+	}
+	e.timing("release warm", again.took)
+	after, err := e.gitLog()
+	if err != nil {
+		return err
+	}
+	if len(after) != len(log) {
+		return fmt.Errorf("the second run committed again: %q", after)
+	}
+	return nil
+}
+
+func headSHA(dir string) (string, error) {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+	return strings.TrimSpace(string(out)), err
+}
