@@ -480,7 +480,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
 				}
 			}
-			return (*Pipeline).GitPush(&parent, ctx, repoUrl, token, gitSha, backendDigest, frontendDigest, branch, username, authorName, authorEmail, valuesPath)
+			var caCertificate *dagger.File
+			if inputArgs["caCertificate"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["caCertificate"]), &caCertificate)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg caCertificate", err))
+				}
+			}
+			return (*Pipeline).GitPush(&parent, ctx, repoUrl, token, gitSha, backendDigest, frontendDigest, branch, username, authorName, authorEmail, valuesPath, caCertificate)
 		case "Lint":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -760,7 +767,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
 				}
 			}
-			return (*Pipeline).Release(&parent, ctx, gitSha, version, platforms, severity, ignoreUnfixed, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, cosignKey, cosignPassword, rekorUrl, gitPush, gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath)
+			var gitCaCertificate *dagger.File
+			if inputArgs["gitCaCertificate"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["gitCaCertificate"]), &gitCaCertificate)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitCaCertificate", err))
+				}
+			}
+			return (*Pipeline).Release(&parent, ctx, gitSha, version, platforms, severity, ignoreUnfixed, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, cosignKey, cosignPassword, rekorUrl, gitPush, gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate)
 		case "Render":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -105,6 +105,9 @@ func (p *Pipeline) Release(
 	// The values file, relative to the repository root (and to the GitOps repository's).
 	// +default="helm/app/values.yaml"
 	valuesPath string,
+	// PEM certificates to trust for the GitOps server besides the system's (a private CA).
+	// +optional
+	gitCaCertificate *dagger.File,
 ) (*dagger.Directory, error) {
 	r := &releaseRun{
 		p: p, gitSHA: gitSha, severity: severity, ignoreUnfixed: ignoreUnfixed,
@@ -112,7 +115,7 @@ func (p *Pipeline) Release(
 		registry:  registryFlags{registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken},
 		cosignKey: cosignKey, cosignPassword: cosignPassword, rekorURL: rekorUrl,
 		gitPush: gitPush,
-		git:     gitPushFlags{gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath},
+		git:     gitPushFlags{gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate},
 		reports: dag.Directory(),
 	}
 	r.meta = newBuildMeta(gitSha, version, "")

@@ -62,6 +62,7 @@ type gitPushFlags struct {
 	token                     *dagger.Secret
 	authorName, authorEmail   string
 	valuesPath                string
+	caCertificate             *dagger.File
 }
 
 func gitPushValues(ctx context.Context, f gitPushFlags, gitSha string, images map[string]valuesfile.Image) (gitops.Result, error) {
@@ -78,6 +79,13 @@ func gitPushValues(ctx context.Context, f gitPushFlags, gitSha string, images ma
 	target := gitops.Target{
 		URL: f.repoURL, Branch: f.branch, Username: f.username, Token: token,
 		AuthorName: f.authorName, AuthorEmail: f.authorEmail,
+	}
+	if f.caCertificate != nil {
+		ca, err := f.caCertificate.Contents(ctx)
+		if err != nil {
+			return gitops.Result{}, fmt.Errorf("git CA certificate: %w", err)
+		}
+		target.CABundle = []byte(ca)
 	}
 	return gitops.Push(ctx, target, f.valuesPath, gitops.CommitMessage(gitSha), func(cur []byte) ([]byte, bool, error) {
 		return valuesfile.SetImages(cur, images)
@@ -118,8 +126,11 @@ func (p *Pipeline) GitPush(
 	// The values file, relative to the repository root.
 	// +default="helm/app/values.yaml"
 	valuesPath string,
+	// PEM certificates to trust for the Git server besides the system's (a private CA).
+	// +optional
+	caCertificate *dagger.File,
 ) (string, error) {
-	res, err := gitPushValues(ctx, gitPushFlags{repoUrl, branch, username, token, authorName, authorEmail, valuesPath},
+	res, err := gitPushValues(ctx, gitPushFlags{repoUrl, branch, username, token, authorName, authorEmail, valuesPath, caCertificate},
 		gitSha, releaseImages(gitSha, backendDigest, frontendDigest))
 	if err != nil {
 		return "", err

@@ -51,6 +51,9 @@ type Target struct {
 	MaxAttempts int
 	// Backoff is the wait before attempt n+1 (n from 1). Default: 1s, 2s, 4s... capped at 30s.
 	Backoff func(n int) time.Duration
+	// CABundle holds PEM certificates to trust besides the system's: a Git server behind a
+	// private certificate authority (Azure DevOps Server, an internal Gitea).
+	CABundle []byte
 	// AllowHTTP permits a plain-HTTP URL (tests); HTTPS is required otherwise.
 	AllowHTTP bool
 	// Now dates the commit (default time.Now).
@@ -93,6 +96,7 @@ func Push(ctx context.Context, t Target, path, message string, change Change) (R
 			ReferenceName: branch,
 			SingleBranch:  true,
 			Tags:          git.NoTags,
+			CABundle:      t.CABundle,
 		})
 		if err != nil {
 			return Result{}, t.wrap("clone", err)
@@ -113,6 +117,7 @@ func Push(ctx context.Context, t Target, path, message string, change Change) (R
 			RemoteName: "origin",
 			Auth:       auth,
 			RefSpecs:   []config.RefSpec{config.RefSpec(branch + ":" + branch)},
+			CABundle:   t.CABundle,
 		})
 		if err == nil {
 			return Result{Commit: commit.String(), Attempts: attempt}, nil

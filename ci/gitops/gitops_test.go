@@ -86,6 +86,26 @@ func TestPushCommitsTheValuesChange(t *testing.T) {
 	}
 }
 
+// TestPushOverHTTPSWithAPrivateCA is a Git server whose certificate no system trusts, as an
+// internal server behind a company CA: the push works with the CA given, and fails without it.
+func TestPushOverHTTPSWithAPrivateCA(t *testing.T) {
+	s := newTLSGitServer(t, token, map[string]string{valuesPath: initial})
+	tg := target(s)
+	tg.AllowHTTP = false
+	if _, err := Push(context.Background(), tg, valuesPath, CommitMessage(gitSHA), setImages); err == nil ||
+		!strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("without the CA: %v, want a certificate error", err)
+	}
+	tg.CABundle = s.CA
+	res, err := Push(context.Background(), tg, valuesPath, CommitMessage(gitSHA), setImages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Commit == "" || s.show(valuesPath)+"\n" != wantValues(t) {
+		t.Fatalf("with the CA: %+v, values:\n%s", res, s.show(valuesPath))
+	}
+}
+
 func TestPushWithAWrongTokenFailsWithoutShowingIt(t *testing.T) {
 	s := newGitServer(t, token, map[string]string{valuesPath: initial})
 	before := s.head()

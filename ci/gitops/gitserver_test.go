@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"encoding/pem"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ type gitServer struct {
 	dir   string // holds repo.git and scratch clones
 	bare  string
 	URL   string // clone URL of repo.git
+	CA    []byte // PEM of the server's certificate, for the HTTPS server
 	token string
 
 	mu            sync.Mutex
@@ -28,6 +30,18 @@ type gitServer struct {
 }
 
 func newGitServer(t *testing.T, token string, files map[string]string) *gitServer {
+	t.Helper()
+	return startGitServer(t, token, files, httptest.NewServer)
+}
+
+// newTLSGitServer is the same server over HTTPS, with a certificate of httptest's own CA; CA is
+// that certificate in PEM.
+func newTLSGitServer(t *testing.T, token string, files map[string]string) *gitServer {
+	t.Helper()
+	return startGitServer(t, token, files, httptest.NewTLSServer)
+}
+
+func startGitServer(t *testing.T, token string, files map[string]string, start func(http.Handler) *httptest.Server) *gitServer {
 	t.Helper()
 	backend := httpBackendPath(t)
 	dir := t.TempDir()
@@ -55,7 +69,7 @@ func newGitServer(t *testing.T, token string, files map[string]string) *gitServe
 		Env:        []string{"GIT_PROJECT_ROOT=" + dir, "GIT_HTTP_EXPORT_ALL=1", "GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir},
 		InheritEnv: []string{"PATH"},
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pass, ok := r.BasicAuth(); !ok || pass != s.token {
 			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
 			http.Error(w, "authentication required", http.StatusUnauthorized)
@@ -78,6 +92,9 @@ func newGitServer(t *testing.T, token string, files map[string]string) *gitServe
 	}))
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL + "/repo.git"
+	if srv.TLS != nil {
+		s.CA = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	}
 	return s
 }
 
