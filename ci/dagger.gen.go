@@ -613,6 +613,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg version", err))
 				}
 			}
+			var buildTime string
+			if inputArgs["buildTime"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["buildTime"]), &buildTime)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg buildTime", err))
+				}
+			}
 			var platforms []dagger.Platform
 			if inputArgs["platforms"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["platforms"]), &platforms)
@@ -774,7 +781,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitCaCertificate", err))
 				}
 			}
-			return (*Pipeline).Release(&parent, ctx, gitSha, version, platforms, severity, ignoreUnfixed, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, cosignKey, cosignPassword, rekorUrl, gitPush, gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate)
+			return (*Pipeline).Release(&parent, ctx, gitSha, version, buildTime, platforms, severity, ignoreUnfixed, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, cosignKey, cosignPassword, rekorUrl, gitPush, gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate)
 		case "Render":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

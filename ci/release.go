@@ -36,6 +36,11 @@ func (p *Pipeline) Release(
 	// The version recorded in the images. Defaults to the git SHA.
 	// +optional
 	version string,
+	// The build time recorded in the images (RFC 3339). Give the commit's time
+	// (git log -1 --format=%cI): a rerun of the same commit then builds the same images and
+	// changes nothing. Defaults to now.
+	// +optional
+	buildTime string,
 	// Platforms to build; several make multi-arch images.
 	// +optional
 	platforms []dagger.Platform,
@@ -118,7 +123,7 @@ func (p *Pipeline) Release(
 		git:     gitPushFlags{gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate},
 		reports: dag.Directory(),
 	}
-	r.meta = newBuildMeta(gitSha, version, "")
+	r.meta = newBuildMeta(gitSha, version, buildTime)
 	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.version, Stages: summary.Summary{Title: "Release"}}
 	err := r.run(ctx)
 	md := r.report.Markdown()
