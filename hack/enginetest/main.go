@@ -62,6 +62,7 @@ func main() {
 type env struct {
 	repo    string       // the checkout
 	work    string       // scratch space for working copies and exports
+	state   string       // the serve process's state directory (git-ca.pem, control.sock)
 	public  string       // http://gateway:port of the serve process, as containers reach it
 	sources []sourceFlag // the constructor flags that point the module at the served sources
 	flags   []string     // the same, as dagger call arguments
@@ -132,7 +133,7 @@ func runAll(repo, only string) error {
 	sock := filepath.Join(state, "control.sock")
 	sources := sourceFlags(public, offline.KubeconformSchemaLocations(public+"/schemas"))
 	e := &env{
-		repo: repo, work: work, public: public, sources: sources, flags: cliArgs(sources),
+		repo: repo, work: work, state: state, public: public, sources: sources, flags: cliArgs(sources),
 		control: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
 		}}},

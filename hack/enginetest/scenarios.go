@@ -382,8 +382,16 @@ func gitOps(e *env) error {
 	if err != nil {
 		return err
 	}
-	gitFlags := []string{"--git-sha", sha, "--git-push", "--git-repo-url", e.public + "/git/gitops.git",
-		"--git-token", "env://ENGINETEST_GIT_TOKEN"}
+	gitURL := strings.Replace(e.public, "http://", "https://", 1)
+	gitURL = gitURL[:strings.LastIndex(gitURL, ":")] + fmt.Sprintf(":%d/git/gitops.git", servePort+1)
+	when, err := commitTime(dir)
+	if err != nil {
+		return err
+	}
+	// As the main pipeline does: the commit's time is the build time, so the rerun rebuilds the
+	// same images.
+	gitFlags := []string{"--git-sha", sha, "--build-time", when, "--git-push", "--git-repo-url", gitURL,
+		"--git-token", "env://ENGINETEST_GIT_TOKEN", "--git-ca-certificate", filepath.Join(e.state, "git-ca.pem")}
 	secrets := []string{"ENGINETEST_GIT_TOKEN=" + gitToken}
 	if err := e.controlPost("/control/interleave"); err != nil {
 		return err
@@ -416,6 +424,11 @@ func gitOps(e *env) error {
 		return fmt.Errorf("the second run committed again: %q", after)
 	}
 	return nil
+}
+
+func commitTime(dir string) (string, error) {
+	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%cI").Output()
+	return strings.TrimSpace(string(out)), err
 }
 
 func headSHA(dir string) (string, error) {

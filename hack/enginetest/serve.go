@@ -83,6 +83,17 @@ func serve(state, gateway, repo string) error {
 	})
 	go http.Serve(ln, mux)
 
+	// The GitOps repository over HTTPS too (the module sends its token over TLS only), with a
+	// certificate of a CA of this run's own, as an internal Git server has.
+	tlsLn, ca, err := tlsListener(fmt.Sprintf("0.0.0.0:%d", servePort+1), gateway)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(state, "git-ca.pem"), ca, 0o644); err != nil {
+		return err
+	}
+	go http.Serve(tlsLn, mux)
+
 	sock := filepath.Join(state, "control.sock")
 	os.Remove(sock)
 	uln, err := net.Listen("unix", sock)
