@@ -123,9 +123,12 @@ func (p *Pipeline) Release(
 		git:     gitPushFlags{gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate},
 		reports: dag.Directory(),
 	}
-	r.meta = newBuildMeta(gitSha, version, buildTime)
+	var err error
+	if r.meta, err = newBuildMeta(gitSha, version, buildTime); err != nil {
+		return nil, err
+	}
 	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.version, Stages: summary.Summary{Title: "Release"}}
-	err := r.run(ctx)
+	err = r.run(ctx)
 	md := r.report.Markdown()
 	if err != nil {
 		return nil, fmt.Errorf("%s\n%w", md, err)

@@ -38,23 +38,32 @@ func (p *Pipeline) Build(
 	if err := releaseplan.CheckGitSHA(gitSha); err != nil {
 		return nil, err
 	}
-	meta := newBuildMeta(gitSha, version, buildTime)
+	meta, err := newBuildMeta(gitSha, version, buildTime)
+	if err != nil {
+		return nil, err
+	}
 	return p.buildImage(c, platform, meta), nil
 }
 
 // buildMeta is what every image of one release records about itself.
 type buildMeta struct {
 	gitSHA, version, buildTime string
+	// sourceDateEpoch is buildTime for BuildKit: the image's own timestamps.
+	sourceDateEpoch string
 }
 
-func newBuildMeta(gitSHA, version, buildTime string) buildMeta {
+func newBuildMeta(gitSHA, version, buildTime string) (buildMeta, error) {
 	if version == "" {
 		version = gitSHA
 	}
 	if buildTime == "" {
 		buildTime = time.Now().UTC().Format(time.RFC3339)
 	}
-	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime}
+	epoch, err := releaseplan.SourceDateEpoch(buildTime)
+	if err != nil {
+		return buildMeta{}, err
+	}
+	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime, sourceDateEpoch: epoch}, nil
 }
 
 // buildImage builds one component for one platform. Besides the build metadata, the Dockerfiles
@@ -74,7 +83,8 @@ func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform,
 	}
 	args = append(args,
 		dagger.BuildArg{Name: "GOPROXY", Value: p.GoProxy},
-		dagger.BuildArg{Name: "NPM_REGISTRY", Value: p.NpmRegistry})
+		dagger.BuildArg{Name: "NPM_REGISTRY", Value: p.NpmRegistry},
+		dagger.BuildArg{Name: "SOURCE_DATE_EPOCH", Value: meta.sourceDateEpoch})
 	image := buildContext.DockerBuild(dagger.DirectoryDockerBuildOpts{
 		Dockerfile: c.Dockerfile,
 		Platform:   platform,

@@ -15,7 +15,10 @@ import (
 // (database migrated) and a task created through nginx can be read back from the backend, and
 // nginx serves the built page. Release runs the same check before anything is scanned or pushed.
 func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
-	meta := newBuildMeta("local", "", "")
+	meta, err := newBuildMeta("local", "", "")
+	if err != nil {
+		return "", err
+	}
 	images := map[string]*dagger.Container{}
 	for _, name := range []string{"backend", "frontend"} {
 		c, err := releaseplan.FindComponent(name)

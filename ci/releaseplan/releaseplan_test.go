@@ -101,3 +101,13 @@ func TestComponentsAndBuildMetadata(t *testing.T) {
 		t.Fatalf("annotations %v", ann)
 	}
 }
+
+func TestSourceDateEpoch(t *testing.T) {
+	got, err := SourceDateEpoch("2026-01-02T15:04:05+01:00")
+	if err != nil || got != "1767362645" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	if _, err := SourceDateEpoch("yesterday"); err == nil || !strings.Contains(err.Error(), "RFC 3339") {
+		t.Fatalf("want an RFC 3339 error, got %v", err)
+	}
+}
