@@ -20,7 +20,7 @@ type listResponse struct {
 
 func handleListTasks(store TaskStore) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q, e := parseListQuery(r)
+		q, e := parseListQuery(r.URL.RawQuery)
 		if e != nil {
 			writeError(w, e)
 			return
@@ -42,9 +42,14 @@ func handleListTasks(store TaskStore) http.Handler {
 	})
 }
 
-func parseListQuery(r *http.Request) (task.ListQuery, *apiError) {
+// parseListQuery turns the list's query string into a task.ListQuery, or a 400.
+// The handler and the fuzz target share it.
+func parseListQuery(rawQuery string) (task.ListQuery, *apiError) {
 	q := task.ListQuery{Limit: defaultLimit}
-	values := r.URL.Query()
+	values, e := parseQuery(rawQuery)
+	if e != nil {
+		return q, e
+	}
 	if raw := values.Get("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > maxLimit {

@@ -109,6 +109,20 @@ func TestListPaginationAndFilter(t *testing.T) {
 	}
 }
 
+// TestListQueryEscapes: a query string that parses is read with its escapes
+// decoded; only one that does not parse is refused (TestRequestErrors).
+func TestListQueryEscapes(t *testing.T) {
+	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	wantStatus(t, call(t, srv, "POST", "/api/tasks", jsonType, `{"title":"open"}`), http.StatusCreated)
+	wantStatus(t, call(t, srv, "POST", "/api/tasks", jsonType, `{"title":"closed","done":true}`), http.StatusCreated)
+	r := call(t, srv, "GET", "/api/tasks?%64one=%74rue&limit=%35&unused=x+y", "", "")
+	wantStatus(t, r, http.StatusOK)
+	items := r.json(t)["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["title"] != "closed" {
+		t.Fatalf("escaped done=true gave %s", r.body)
+	}
+}
+
 func TestEmptyListIsAnArray(t *testing.T) {
 	srv := newAPI(t, pgtest.NewDatabase(t), true)
 	r := call(t, srv, "GET", "/api/tasks", "", "")
@@ -163,6 +177,10 @@ func TestRequestErrors(t *testing.T) {
 		{"bad done filter", "GET", "/api/tasks?done=maybe", "", "", 400, "invalid_value"},
 		{"bad cursor", "GET", "/api/tasks?cursor=not-a-cursor", "", "", 400, "invalid_cursor"},
 		{"forged cursor", "GET", "/api/tasks?cursor=djE6LTE", "", "", 400, "invalid_cursor"},
+		{"undecodable cursor escape", "GET", "/api/tasks?cursor=%%%garbage", "", "", 400, "invalid_query"},
+		{"bad escape beside a good pair", "GET", "/api/tasks?limit=10&%zz=1", "", "", 400, "invalid_query"},
+		{"truncated escape", "GET", "/api/tasks?done=tru%", "", "", 400, "invalid_query"},
+		{"semicolon separator", "GET", "/api/tasks?limit=5;done=true", "", "", 400, "invalid_query"},
 		{"missing task", "GET", "/api/tasks/999999", "", "", 404, "not_found"},
 		{"unknown route", "GET", "/api/nothing", "", "", 404, "not_found"},
 		{"unknown root path", "GET", "/favicon.ico", "", "", 404, "not_found"},
