@@ -5,19 +5,31 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: test bench test-go test-ci test-frontend test-e2e test-engine bench-backend bench-ci
+.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-ci
 
 test: test-go test-ci test-frontend test-e2e
 
 # Root module: backend, chart tests (helm/), compose test; and gofmt over every tracked Go file.
-# The chart tests run the Kyverno CLI and Trivy, built once from the Go module proxy and cached
-# (a cold build takes 10+ minutes each): build them first so `go test` stays within its timeout.
+# The chart tests run the Kyverno CLI, Trivy and kube-score, built once from the Go module proxy
+# and cached (a cold build takes 10+ minutes for the first two): build them first so `go test`
+# stays within its timeout.
 test-go:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	bash scripts/tool-kyverno.sh >/dev/null
 	bash scripts/tool-trivy.sh >/dev/null
+	bash scripts/tool-kube-score.sh >/dev/null
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) --no-print-directory fuzz-backend
+
+# A short native fuzz of each Fuzz target of the backend's request decoding (bodies, query strings,
+# cursors), as a regression test: FUZZTIME per target. The committed seeds in testdata/fuzz already
+# run in every go test; a failure found here is written there as a new seed to commit.
+FUZZTIME ?= 5s
+FUZZ_PKG := ./backend/internal/httpapi
+fuzz-backend:
+	targets="$$($(GO) test -list '^Fuzz' $(FUZZ_PKG) | grep '^Fuzz')"; [ -n "$$targets" ] || { echo "no Fuzz targets in $(FUZZ_PKG)"; exit 1; }; \
+	for target in $$targets; do $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $(FUZZ_PKG); done
 
 # The Dagger module has its own go.mod (Dagger reads only ci/go.mod). Its generated bindings
 # (dagger develop) read the session's address at init: the unit tests never call the engine, so

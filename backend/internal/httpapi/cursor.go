@@ -15,7 +15,9 @@ func encodeCursor(afterID int64) string {
 }
 
 func decodeCursor(s string) (int64, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	// Strict: the lax decoder also takes "djE6OB" for "djE6OA" (nonzero
+	// trailing bits), which would give one position two cursors.
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	if err != nil {
 		return 0, false
 	}

@@ -177,6 +177,7 @@ func TestRequestErrors(t *testing.T) {
 		{"bad done filter", "GET", "/api/tasks?done=maybe", "", "", 400, "invalid_value"},
 		{"bad cursor", "GET", "/api/tasks?cursor=not-a-cursor", "", "", 400, "invalid_cursor"},
 		{"forged cursor", "GET", "/api/tasks?cursor=djE6LTE", "", "", 400, "invalid_cursor"},
+		{"cursor with stray bits", "GET", "/api/tasks?cursor=djE6OB", "", "", 400, "invalid_cursor"},
 		{"undecodable cursor escape", "GET", "/api/tasks?cursor=%%%garbage", "", "", 400, "invalid_query"},
 		{"bad escape beside a good pair", "GET", "/api/tasks?limit=10&%zz=1", "", "", 400, "invalid_query"},
 		{"truncated escape", "GET", "/api/tasks?done=tru%", "", "", 400, "invalid_query"},
