@@ -264,8 +264,17 @@ func TestImagesUseDigestWhenSet(t *testing.T) {
 			t.Errorf("production %s image %q must be repository@digest", c, prod[c])
 		}
 	}
-	if prod["postgresql"] != "docker.io/library/postgres:15.18-alpine" {
-		t.Errorf("postgresql image %q", prod["postgresql"])
+	// Third-party images: docker.io by default, the ECR pull-through cache in production.
+	if def["postgresql"] != "docker.io/library/postgres:15.18-alpine" || def["wget"] != "docker.io/library/busybox:1.37.0" {
+		t.Errorf("default third-party images %q, %q", def["postgresql"], def["wget"])
+	}
+	const cache = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/"
+	if prod["postgresql"] != cache+"postgres:15.18-alpine" || prod["wget"] != cache+"busybox:1.37.0" {
+		t.Errorf("production third-party images %q, %q: want them from %s", prod["postgresql"], prod["wget"], cache)
+	}
+	// An empty registry leaves the repository as it is (the application images name theirs).
+	if img := images(mustRender(t, appChart, appDefaultValues, `postgresql: {image: {registry: "", repository: "mirror.example.com/postgres"}}`))["postgresql"]; img != "mirror.example.com/postgres:15.18-alpine" {
+		t.Errorf("empty registry: %q", img)
 	}
 }
 
@@ -344,8 +353,8 @@ func TestPostgresStatefulSet(t *testing.T) {
 	if p.TerminationGracePeriodSeconds == nil || *p.TerminationGracePeriodSeconds < 60 {
 		t.Errorf("terminationGracePeriodSeconds must be generous")
 	}
-	if *p.SecurityContext.RunAsUser != 70 || p.SecurityContext.FSGroup == nil || *p.SecurityContext.FSGroup != 70 {
-		t.Errorf("postgres must run as the alpine image's uid/gid 70")
+	if *p.SecurityContext.RunAsUser != 10070 || p.SecurityContext.FSGroup == nil || *p.SecurityContext.FSGroup != 10070 {
+		t.Errorf("postgres must run as uid/gid 10070 with that fsGroup")
 	}
 	mounts := map[string]string{}
 	for _, m := range p.Containers[0].VolumeMounts {
@@ -361,11 +370,15 @@ func TestPostgresStatefulSet(t *testing.T) {
 			t.Errorf("/dev/shm must be a memory emptyDir")
 		}
 	}
+	// Alive: pg_isready (no login). Ready: a query as the application's user.
 	c := p.Containers[0]
-	for _, probe := range []*corev1.Probe{c.StartupProbe, c.ReadinessProbe, c.LivenessProbe} {
-		if probe == nil || probe.Exec == nil || probe.Exec.Command[0] != "pg_isready" {
-			t.Errorf("postgres probes must use pg_isready: %+v", probe)
+	for probe, program := range map[*corev1.Probe]string{c.StartupProbe: "pg_isready", c.LivenessProbe: "pg_isready", c.ReadinessProbe: "psql"} {
+		if probe == nil || probe.Exec == nil || probe.Exec.Command[0] != program {
+			t.Errorf("postgres probe must run %s: %+v", program, probe)
 		}
+	}
+	if cmd := strings.Join(c.ReadinessProbe.Exec.Command, " "); !strings.Contains(cmd, "-c select 1") {
+		t.Errorf("postgres readiness must run a query: %s", cmd)
 	}
 }
 

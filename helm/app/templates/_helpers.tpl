@@ -42,14 +42,36 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-Image reference: "repository@digest" when a digest is set (what the release pins and
-signs), else "repository:tag". Call with the image block, e.g. .Values.backend.image.
+Image reference: "[registry/]repository@digest" when a digest is set (what the release pins and
+signs), else "[registry/]repository:tag". The optional registry lets the third-party images come
+through a mirror (an ECR pull-through cache). Call with the image block, e.g. .Values.backend.image.
 */}}
 {{- define "taskboard.image" -}}
+{{- $repo := .repository -}}
+{{- with .registry }}{{ $repo = printf "%s/%s" . $repo }}{{ end -}}
 {{- if .digest -}}
-{{- printf "%s@%s" .repository .digest -}}
+{{- printf "%s@%s" $repo .digest -}}
 {{- else -}}
-{{- printf "%s:%s" .repository (required "image.tag is required when image.digest is empty" .tag) -}}
+{{- printf "%s:%s" $repo (required "image.tag is required when image.digest is empty" .tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Pull policy: the value when set, else IfNotPresent for an image pinned by digest (the node's
+copy cannot differ from it) and Always for a tag (a tag can move). Call with the image block.
+*/}}
+{{- define "taskboard.pullPolicy" -}}
+{{- .pullPolicy | default (ternary "IfNotPresent" "Always" (ne .digest "")) -}}
+{{- end -}}
+
+{{/*
+Pod annotation that turns off kube-score's container-image-pull-policy check, and only that one,
+for a digest-pinned image pulled IfNotPresent: the check wants Always so that a moved tag is
+noticed, which cannot happen to a digest. Call with the image block.
+*/}}
+{{- define "taskboard.pullPolicyScoreAnnotation" -}}
+{{- if and .digest (eq (include "taskboard.pullPolicy" .) "IfNotPresent") -}}
+kube-score/ignore: container-image-pull-policy
 {{- end -}}
 {{- end -}}
 
@@ -117,6 +139,25 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Default affinity of the replicated Deployments: replicas preferably on different nodes (a node
+failure takes one replica, not all) and in different zones. An affinity value replaces it whole.
+Call with (dict "ctx" $ "component" "backend").
+*/}}
+{{- define "taskboard.spreadReplicas" -}}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      {{- range $key, $weight := dict "kubernetes.io/hostname" 100 "topology.kubernetes.io/zone" 50 }}
+      - weight: {{ $weight }}
+        podAffinityTerm:
+          topologyKey: {{ $key }}
+          labelSelector:
+            matchLabels:
+              {{- include "taskboard.selectorLabels" $ | nindent 14 }}
+      {{- end }}
 {{- end -}}
 
 {{- define "taskboard.imagePullSecrets" -}}
