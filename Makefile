@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-ci
+.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci
 
 test: test-go test-ci test-frontend test-e2e
 
@@ -52,10 +52,18 @@ test-engine:
 
 bench: bench-backend bench-ci
 
-# Backend under load: PostgreSQL with 10,000 tasks, loadgen at concurrency 32 from a second process.
+# Backend under load: PostgreSQL with 10,000 tasks, loadgen at concurrency 32 from a second process,
+# one operation at a time, then PostgreSQL alone (pgbench) on the same queries; figures beside goals.
 bench-backend:
 	$(GO) build -o bin/ ./backend/cmd/server ./backend/cmd/loadgen ./backend/cmd/benchbackend
-	./bin/benchbackend -server ./bin/server -loadgen ./bin/loadgen -tasks 10000 -concurrency 32 -duration 10s
+	./bin/benchbackend -server ./bin/server -loadgen ./bin/loadgen -go $(GO) -tasks 10000 -concurrency 32 -duration 10s
+
+# The same with the server built -tags pprof: CPU and allocation profiles per operation in
+# bin/profiles (read them with go tool pprof -top bin/server-pprof bin/profiles/list.cpu.pprof).
+bench-backend-profile:
+	$(GO) build -o bin/ ./backend/cmd/loadgen ./backend/cmd/benchbackend
+	$(GO) build -tags pprof -o bin/server-pprof ./backend/cmd/server
+	./bin/benchbackend -server ./bin/server-pprof -loadgen ./bin/loadgen -go $(GO) -tasks 10000 -concurrency 32 -duration 10s -pprof bin/profiles
 
 bench-ci:
 	scripts/bench-module-build.sh

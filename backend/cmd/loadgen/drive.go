@@ -15,7 +15,8 @@ import (
 	"time"
 )
 
-// operations run round-robin in every worker, so each gets a third of the load.
+// operations are every operation loadgen knows; the chosen ones (-ops) run
+// round-robin in every worker, so each gets an even share of the load.
 var operations = []string{"list", "get", "create"}
 
 type opStats struct {
@@ -26,6 +27,7 @@ type opStats struct {
 type results struct {
 	elapsed time.Duration
 	ops     map[string]*opStats
+	order   []string // the operations run, in -ops order
 }
 
 func (r results) failed() bool {
@@ -89,7 +91,7 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 	var wg sync.WaitGroup
 	for w := range o.concurrency {
 		stats := map[string]*opStats{}
-		for _, op := range operations {
+		for _, op := range o.ops {
 			stats[op] = &opStats{}
 		}
 		perWorker[w] = stats
@@ -99,7 +101,7 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 				if o.maxRequests > 0 && budget.Add(-1) < 0 {
 					return
 				}
-				op := operations[i%len(operations)]
+				op := o.ops[i%len(o.ops)]
 				began := time.Now()
 				err := once(ctx, client, o.base, op, ids[rng.IntN(len(ids))], w, i)
 				if ctx.Err() != nil {
@@ -114,8 +116,8 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 		})
 	}
 	wg.Wait()
-	res := results{elapsed: time.Since(start), ops: map[string]*opStats{}}
-	for _, op := range operations {
+	res := results{elapsed: time.Since(start), ops: map[string]*opStats{}, order: o.ops}
+	for _, op := range o.ops {
 		merged := &opStats{}
 		for _, stats := range perWorker {
 			merged.latencies = append(merged.latencies, stats[op].latencies...)

@@ -6,7 +6,7 @@ import (
 )
 
 func TestCheckBoundsAllowsOnlyLoopback(t *testing.T) {
-	ok := options{concurrency: 32, duration: time.Second}
+	ok := options{concurrency: 32, duration: time.Second, ops: operations}
 	for _, base := range []string{"http://127.0.0.1:5000", "http://localhost:80", "http://[::1]:5000"} {
 		o := ok
 		o.base = base
@@ -41,5 +41,12 @@ func TestPercentileNearestRank(t *testing.T) {
 	}
 	if got := percentile(nil, 0.99); got != 0 {
 		t.Errorf("p99 of nothing = %v", got)
+	}
+}
+
+func TestCheckBoundsRefusesUnknownOperations(t *testing.T) {
+	o := options{base: "http://127.0.0.1:5000", concurrency: 1, duration: time.Second, ops: []string{"list", "drop"}}
+	if checkBounds(o) == nil {
+		t.Error("an unknown operation was accepted")
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,8 @@ type options struct {
 	concurrency int
 	duration    time.Duration
 	maxRequests int
+	ops         []string
+	json        bool
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
@@ -38,9 +42,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.concurrency, "concurrency", 32, "concurrent workers")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long to run (at most 5m)")
 	fs.IntVar(&o.maxRequests, "requests", 0, "stop after this many requests in total (0: duration only)")
+	ops := fs.String("ops", strings.Join(operations, ","), "operations to run round-robin, comma-separated: list, get, create")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object per operation instead of the table")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	o.ops = strings.Split(*ops, ",")
 	if err := checkBounds(o); err != nil {
 		return err
 	}
@@ -56,7 +63,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%s has no tasks to get: seed some first", o.base)
 	}
 	res := drive(ctx, client, o, ids)
-	printTable(stdout, o, len(ids), res)
+	if o.json {
+		err = printJSON(stdout, res)
+	} else {
+		printTable(stdout, o, len(ids), res)
+	}
+	if err != nil {
+		return err
+	}
 	if res.failed() {
 		return fmt.Errorf("some requests failed (see the errors column)")
 	}
@@ -79,6 +93,11 @@ func checkBounds(o options) error {
 		return fmt.Errorf("-duration must be in (0, 5m]")
 	case o.maxRequests < 0:
 		return fmt.Errorf("-requests must not be negative")
+	}
+	for _, op := range o.ops {
+		if !slices.Contains(operations, op) {
+			return fmt.Errorf("-ops: unknown operation %q (want %s)", op, strings.Join(operations, ", "))
+		}
 	}
 	return nil
 }

@@ -129,6 +129,30 @@ func (c *Cluster) Log() string {
 	return string(b)
 }
 
+// Tool finds a program shipped with the server binaries (pgbench, psql):
+// beside them, beside what they link to (PATH may hold only links), or in PATH.
+func (c *Cluster) Tool(name string) (string, error) {
+	dirs := []string{c.binDir}
+	if real, err := filepath.EvalSymlinks(filepath.Join(c.binDir, "pg_ctl")); err == nil {
+		dirs = append(dirs, filepath.Dir(real))
+	}
+	for _, dir := range dirs {
+		if p := filepath.Join(dir, name); isFile(p) {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%s not found beside the PostgreSQL server binaries (%s) or in PATH: "+
+		"Debian's postgresql package ships it (apt-get install postgresql)", name, strings.Join(dirs, ", "))
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
 func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
 
 func (c *Cluster) run(ctx context.Context, tool string, args ...string) error {
