@@ -55,14 +55,42 @@ func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 	}
 }
 
-// The fixtures under helm/policies/tests: non-compliant pods are rejected, compliant ones admitted.
-func TestKyvernoPolicyFixtures(t *testing.T) {
-	kyverno := tool(t, "kyverno")
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("policies/tests")); err != nil {
+// The committed rendering the fixtures load (helm/policies/tests/policies.yaml), so that
+// `kyverno test helm/policies/tests` runs from a clean checkout: the policies chart rendered with
+// its CI values, without the signature policy. It must equal what the chart renders now.
+const policiesRendering = "policies/tests/policies.yaml"
+
+const policiesRenderingHeader = `# Generated from helm/policies by helm/kyverno_test.go (ci/test-values.yaml, signature policy
+# off): do not edit. After changing the chart: UPDATE_POLICIES_RENDERING=1 go test ./helm -run TestPoliciesRenderingIsCurrent
+`
+
+func TestPoliciesRenderingIsCurrent(t *testing.T) {
+	objs := mustRender(t, policiesChart, policiesCIValues, noSignatureCheck)
+	fresh, err := os.ReadFile(writeManifests(t, t.TempDir(), "policies.yaml", objs))
+	if err != nil {
 		t.Fatal(err)
 	}
-	writeManifests(t, dir, "policies.yaml", mustRender(t, policiesChart, policiesCIValues, noSignatureCheck))
+	want := policiesRenderingHeader + string(fresh)
+	if os.Getenv("UPDATE_POLICIES_RENDERING") != "" {
+		if err := os.WriteFile(policiesRendering, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(policiesRendering)
+	if err != nil {
+		t.Fatalf("%v: render it with UPDATE_POLICIES_RENDERING=1 go test ./helm -run TestPoliciesRenderingIsCurrent", err)
+	}
+	if string(got) != want {
+		t.Errorf("%s differs from the chart: regenerate it with UPDATE_POLICIES_RENDERING=1 go test ./helm -run TestPoliciesRenderingIsCurrent", policiesRendering)
+	}
+}
+
+// The fixtures under helm/policies/tests, run in place as a user runs them (`kyverno test
+// helm/policies/tests`, on the committed rendering): non-compliant pods are rejected, compliant
+// ones admitted.
+func TestKyvernoPolicyFixtures(t *testing.T) {
+	kyverno := tool(t, "kyverno")
+	dir := filepath.Join("policies", "tests")
 
 	// Every expectation in the fixtures, so that a silently skipped one shows.
 	want := 0
