@@ -38,7 +38,7 @@ func handleListTasks(store TaskStore) http.Handler {
 			c := encodeCursor(page.NextAfterID)
 			resp.NextCursor = &c
 		}
-		writeJSON(w, http.StatusOK, resp)
+		writeList(w, resp)
 	})
 }
 
@@ -93,7 +93,7 @@ func handleCreateTask(store TaskStore) http.Handler {
 			return
 		}
 		w.Header().Set("Location", "/api/tasks/"+strconv.FormatInt(t.ID, 10))
-		writeJSON(w, http.StatusCreated, t)
+		writeTask(w, http.StatusCreated, t)
 	})
 }
 
@@ -109,7 +109,7 @@ func handleGetTask(store TaskStore) http.Handler {
 			writeStoreError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, t)
+		writeTask(w, http.StatusOK, t)
 	})
 }
 
@@ -135,7 +135,7 @@ func handlePatchTask(store TaskStore) http.Handler {
 			writeStoreError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, t)
+		writeTask(w, http.StatusOK, t)
 	})
 }
 

@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/task"
+)
+
+// FuzzTaskJSON holds the hand-written page encoder to encoding/json, byte for
+// byte, for any title (invalid UTF-8, controls, HTML, line separators), id,
+// time (zones, nanoseconds, years beyond 9999) and cursor. Seeds live in
+// testdata/fuzz/FuzzTaskJSON.
+func FuzzTaskJSON(f *testing.F) {
+	f.Fuzz(func(t *testing.T, id int64, title string, done bool, created, updated int64, offset int, cursor string) {
+		zone := time.FixedZone("", (offset%(18*3600))/60*60)
+		tk := task.Task{ID: id, Title: title, Done: done,
+			CreatedAt: time.Unix(created, updated%1e9).In(zone), UpdatedAt: time.Unix(0, updated).UTC()}
+		resp := listResponse{Items: []task.Task{tk, tk}}
+		if cursor != "" {
+			resp.NextCursor = &cursor
+		}
+		want, wantErr := json.Marshal(resp)
+		got, ok := appendListResponse(nil, resp)
+		if (wantErr == nil) != ok {
+			t.Fatalf("encoding/json error %v, appendListResponse ok %v for %+v", wantErr, ok, resp)
+		}
+		if ok && !bytes.Equal(got, want) {
+			t.Fatalf("appendListResponse differs from encoding/json:\n got %s\nwant %s", got, want)
+		}
+		one, _ := appendTask(nil, tk)
+		if want, err := json.Marshal(tk); err == nil && !bytes.Equal(one, want) {
+			t.Fatalf("appendTask differs from encoding/json:\n got %s\nwant %s", one, want)
+		}
+	})
+}
