@@ -109,10 +109,13 @@ func (p *Pipeline) nodeContainer() *dagger.Container {
 // postgresService is a throwaway PostgreSQL 15 for tests. Its credentials are test-only values
 // of a database that exists for the length of one test run.
 func postgresService(database string) *dagger.Service {
+	return postgresContainer(database).AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
+}
+
+func postgresContainer(database string) *dagger.Container {
 	return dag.Container().From(ImagePostgres).
 		WithEnvVariable("POSTGRES_USER", "taskboard").
 		WithEnvVariable("POSTGRES_PASSWORD", "taskboard-test").
 		WithEnvVariable("POSTGRES_DB", database).
-		WithExposedPort(5432).
-		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
+		WithExposedPort(5432)
 }

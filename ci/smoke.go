@@ -10,8 +10,8 @@ import (
 	"dagger/pipeline/smoketest"
 )
 
-// SmokeTest builds both images and runs them as docker-compose does: PostgreSQL 15, the backend
-// on it, the frontend's nginx proxying /api to the backend. It passes when the backend is ready
+// SmokeTest builds both images and runs them as the chart does: PostgreSQL 15, the backend on it,
+// the frontend's nginx proxying /api to the backend, each as the chart's user. It passes when the backend is ready
 // (database migrated) and a task created through nginx can be read back from the backend, and
 // nginx serves the built page. Release runs the same check before anything is scanned or pushed.
 func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
@@ -37,11 +37,27 @@ func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
 // The database of the smoke stack: test-only credentials of a database that lives for one run.
 const smokeDatabase = "taskboard"
 
+// The users the chart runs the images as (helm/app/values.yaml runAsUser:runAsGroup; a test holds
+// them together), so that the smoke run proves each image starts as that user, not only as its
+// own. PostgreSQL also gets the chart's PGDATA: a uid other than the image's own cannot chmod
+// the image's data directory, only a subdirectory it creates.
+const (
+	chartPostgresUser   = "10070:10070"
+	chartPostgresPGDATA = "/var/lib/postgresql/data/pgdata"
+	chartBackendUser    = "65532:65532"
+	chartFrontendUser   = "10101:10101"
+)
+
 // runStack starts the two images as services and checks them from the module process, which
 // reaches each service at its endpoint.
 func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container) ([]string, error) {
+	postgres := postgresContainer(smokeDatabase).
+		WithUser(chartPostgresUser).
+		WithEnvVariable("PGDATA", chartPostgresPGDATA).
+		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 	backend, err := backendImage.
-		WithServiceBinding("postgres", postgresService(smokeDatabase)).
+		WithUser(chartBackendUser).
+		WithServiceBinding("postgres", postgres).
 		WithEnvVariable("DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+smokeDatabase+"?sslmode=disable").
 		WithExposedPort(5000).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
@@ -51,6 +67,7 @@ func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container
 	}
 	defer backend.Stop(ctx)
 	frontend, err := frontendImage.
+		WithUser(chartFrontendUser).
 		WithServiceBinding("backend", backend).
 		WithEnvVariable("BACKEND_URL", "http://backend:5000").
 		WithExposedPort(8080).
