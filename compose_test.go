@@ -258,7 +258,7 @@ func chartPostgresImage(t *testing.T) string {
 	}
 	var values struct {
 		PostgreSQL struct {
-			Image struct{ Repository, Tag string }
+			Image struct{ Registry, Repository, Tag string }
 		} `yaml:"postgresql"`
 	}
 	if err := yaml.Unmarshal(data, &values); err != nil {
@@ -268,5 +268,9 @@ func chartPostgresImage(t *testing.T) string {
 	if img.Repository == "" || img.Tag == "" {
 		t.Fatal("helm/app/values.yaml has no postgresql.image.repository and tag")
 	}
-	return strings.TrimPrefix(img.Repository, "docker.io/library/") + ":" + img.Tag
+	ref := img.Repository
+	if img.Registry != "" {
+		ref = img.Registry + "/" + ref
+	}
+	return strings.TrimPrefix(ref, "docker.io/library/") + ":" + img.Tag
 }
