@@ -41,12 +41,19 @@ type kubeScoreResult struct {
 	Comments      []string
 }
 
+// allOptional asks kube-score for every optional check it has (--all-default-optional).
+var allOptional = []string{"*"}
+
 // kubeScore runs kube-score on a manifest file with the given optional checks enabled and returns
 // its results graded WARNING or CRITICAL and whether it exited non-zero (--exit-one-on-warning).
 func kubeScore(t *testing.T, manifest string, optional []string) ([]kubeScoreResult, bool) {
 	t.Helper()
 	args := []string{"score", "--output-format", "json", "--exit-one-on-warning",
 		"--kubernetes-version", strings.Join(strings.Split(kubeVersion, ".")[:2], ".")}
+	if slices.Equal(optional, allOptional) {
+		args = append(args, "--all-default-optional")
+		optional = nil
+	}
 	for _, c := range optional {
 		args = append(args, "--enable-optional-test", c)
 	}
@@ -116,13 +123,13 @@ func TestKubeScoreIsClean(t *testing.T) {
 	}
 }
 
-// With the accepted checks enabled too, they are all that kube-score finds, and it still finds
-// them: when the chart meets one, it leaves kubeScoreAccepted and the README.
+// With every optional check kube-score has, the accepted ones are all it finds, and it still
+// finds them: when the chart meets one, it leaves kubeScoreAccepted and the README.
 func TestKubeScoreFindsOnlyTheAcceptedChoices(t *testing.T) {
 	for _, vs := range valueSets {
 		t.Run(vs.name, func(t *testing.T) {
 			manifest := writeManifests(t, t.TempDir(), "taskboard.yaml", mustRender(t, appChart, vs.values))
-			bad, failed := kubeScore(t, manifest, kubeScoreOptional)
+			bad, failed := kubeScore(t, manifest, allOptional)
 			found := map[string]bool{}
 			for _, r := range bad {
 				found[r.Check] = true
@@ -139,6 +146,25 @@ func TestKubeScoreFindsOnlyTheAcceptedChoices(t *testing.T) {
 				t.Errorf("kube-score exited 0 with %d findings", len(bad))
 			}
 		})
+	}
+}
+
+// kubeScoreOptional is the optional checks `kube-score list` names, so a new one is noticed.
+func TestKubeScoreOptionalChecksAreKnown(t *testing.T) {
+	out, err := run(t, ".", tool(t, "kube-score"), "list")
+	if err != nil {
+		t.Fatalf("kube-score list: %v\n%s", err, out)
+	}
+	var optional []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if f := strings.Split(line, ","); len(f) >= 4 && f[len(f)-1] == "optional" {
+			optional = append(optional, f[0])
+		}
+	}
+	slices.Sort(optional)
+	known := slices.Sorted(slices.Values(kubeScoreOptional))
+	if !slices.Equal(optional, known) {
+		t.Errorf("kube-score's optional checks are %v, the test knows %v", optional, known)
 	}
 }
 
