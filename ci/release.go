@@ -158,7 +158,7 @@ type releaseRun struct {
 	target                    *registryTarget
 	keys                      *cosignKeys
 	images                    map[string][]*dagger.Container
-	refs                      map[string]string // component -> push-side repository@sha256:...
+	refs                      map[string]string // component -> repository@sha256:...
 	reports                   *dagger.Directory
 	report                    releasereport.Release
 }
@@ -308,7 +308,7 @@ func (r *releaseRun) push(ctx context.Context) (string, error) {
 	r.refs = map[string]string{}
 	var lines []string
 	for i, c := range releaseplan.Components {
-		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.pushRepository(c.Name), r.gitSHA)
+		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.repository(c.Name), r.gitSHA, r.meta.epoch)
 		if err != nil {
 			return strings.Join(lines, "; "), err
 		}
@@ -321,7 +321,7 @@ func (r *releaseRun) push(ctx context.Context) (string, error) {
 
 func (r *releaseRun) sign(ctx context.Context) (string, error) {
 	for i, c := range releaseplan.Components {
-		ref := r.target.toSignRef(r.refs[c.Name])
+		ref := r.refs[c.Name]
 		if _, err := signAndVerify(ctx, r.keys, r.target.auth, ref, map[string]string{"git-sha": r.gitSHA}); err != nil {
 			return "", fmt.Errorf("%s: %w", c.Name, err)
 		}
@@ -341,7 +341,7 @@ func (r *releaseRun) attestSBOMs(ctx context.Context) (string, error) {
 		dir := sbomDirectory(r.images[c.Name][0])
 		r.reports = r.reports.WithFile(c.Name+"/"+sbomSPDXFile, dir.File(sbomSPDXFile)).
 			WithFile(c.Name+"/"+sbomCycloneDXFile, dir.File(sbomCycloneDXFile))
-		ref := r.target.toSignRef(r.refs[c.Name])
+		ref := r.refs[c.Name]
 		r.report.Images[i].SBOMPackages = map[string]int{}
 		for _, f := range []struct {
 			file string

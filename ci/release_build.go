@@ -48,10 +48,8 @@ func (p *Pipeline) Build(
 // buildMeta is what every image of one release records about itself.
 type buildMeta struct {
 	gitSHA, version, buildTime string
-	// sourceDateEpoch is buildTime for BuildKit's image timestamps. Dagger v0.21.8's
-	// DockerBuild does not pass it on yet (measured: a rebuild still gets a new config
-	// timestamp, so a new digest); BuildKit's own builds honour it.
-	sourceDateEpoch string
+	// epoch is buildTime: no timestamp of a pushed image is later (ociimage.Clamp).
+	epoch time.Time
 }
 
 func newBuildMeta(gitSHA, version, buildTime string) (buildMeta, error) {
@@ -65,7 +63,7 @@ func newBuildMeta(gitSHA, version, buildTime string) (buildMeta, error) {
 	if err != nil {
 		return buildMeta{}, err
 	}
-	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime, sourceDateEpoch: epoch}, nil
+	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime, epoch: epoch}, nil
 }
 
 // buildImage builds one component for one platform. Besides the build metadata, the Dockerfiles
@@ -85,8 +83,7 @@ func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform,
 	}
 	args = append(args,
 		dagger.BuildArg{Name: "GOPROXY", Value: p.GoProxy},
-		dagger.BuildArg{Name: "NPM_REGISTRY", Value: p.NpmRegistry},
-		dagger.BuildArg{Name: "SOURCE_DATE_EPOCH", Value: meta.sourceDateEpoch})
+		dagger.BuildArg{Name: "NPM_REGISTRY", Value: p.NpmRegistry})
 	image := buildContext.DockerBuild(dagger.DirectoryDockerBuildOpts{
 		Dockerfile: c.Dockerfile,
 		Platform:   platform,

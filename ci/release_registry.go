@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
+	"os"
+	"path/filepath"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/ociimage"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/signing"
 )
@@ -26,19 +30,13 @@ type registryFlags struct {
 	awsSessionToken    *dagger.Secret
 }
 
-// registryTarget is a registry the release can push to (through the engine) and sign in (from
-// the module process).
+// registryTarget is a registry the module process pushes to and signs in.
 type registryTarget struct {
 	plan releaseplan.RegistryPlan
-	// pushHost is the registry host in the addresses given to Container.Publish.
-	pushHost string
-	// signHost is the same registry as the module process reaches it.
-	signHost string
+	// host is the registry's address as the module process reaches it.
+	host string
 	// service is the throwaway registry, nil for a real one.
 	service *dagger.Service
-	// username and password log in; password is nil for the throwaway registry.
-	username string
-	password *dagger.Secret
 	// auth is the module process's login; the password stays in this process's memory.
 	auth signing.Registry
 }
@@ -47,28 +45,16 @@ type registryTarget struct {
 func (t *registryTarget) describe() string {
 	switch t.plan.Kind {
 	case releaseplan.ECR:
-		return "Amazon ECR " + t.pushHost
+		return "Amazon ECR " + t.host
 	case releaseplan.Basic:
-		return t.pushHost
+		return t.host
 	}
 	return "a throwaway registry (registry:2 service, gone after the run)"
 }
 
-// pushRepository and signRepository name a component's repository on each side.
-func (t *registryTarget) pushRepository(component string) string {
-	return t.plan.Repository(t.pushHost, component)
-}
-
-func (t *registryTarget) signRepository(component string) string {
-	return t.plan.Repository(t.signHost, component)
-}
-
-// toSignRef turns the engine-side reference returned by publish into the module-side one.
-func (t *registryTarget) toSignRef(pushRef string) string {
-	if t.pushHost == t.signHost {
-		return pushRef
-	}
-	return t.signHost + strings.TrimPrefix(pushRef, t.pushHost)
+// repository names a component's repository.
+func (t *registryTarget) repository(component string) string {
+	return t.plan.Repository(t.host, component)
 }
 
 // openRegistry validates the flags, logs in (ECR: a token from the AWS SDK, in this process),
@@ -92,8 +78,7 @@ func openRegistry(ctx context.Context, f registryFlags) (*registryTarget, error)
 			return nil, fmt.Errorf("registry password: %w", err)
 		}
 		return &registryTarget{
-			plan: plan, pushHost: plan.Host, signHost: plan.Host,
-			username: f.username, password: f.password,
+			plan: plan, host: plan.Host,
 			auth: signing.Registry{Username: f.username, Password: password, Insecure: plan.PlainHTTP},
 		}, nil
 	}
@@ -118,12 +103,8 @@ func openECR(ctx context.Context, plan releaseplan.RegistryPlan, f registryFlags
 	if err != nil {
 		return nil, err
 	}
-	// The engine needs the registry password as a secret for Container.WithRegistryAuth; the
-	// secret's name is public, its value stays in the engine's secret store.
-	password := dag.SetSecret("ecr-registry-password-"+creds.Registry, creds.Password)
 	return &registryTarget{
-		plan: plan, pushHost: creds.Registry, signHost: creds.Registry,
-		username: creds.Username, password: password,
+		plan: plan, host: creds.Registry,
 		auth: signing.Registry{Username: creds.Username, Password: creds.Password},
 	}, nil
 }
@@ -131,12 +112,8 @@ func openECR(ctx context.Context, plan releaseplan.RegistryPlan, f registryFlags
 // throwawayRegistryPort is where registry:2 listens.
 const throwawayRegistryPort = 5000
 
-// startThrowawayRegistry runs registry:2 as a service for the length of the release.
-//
-// Two names for one registry: the engine pushes to "localhost:5000" with the service given as
-// Container.Publish's registryService (Dagger v0.21 binds the address's host to the service,
-// and only "localhost" is spoken to over plain HTTP), while the module process, which signs,
-// reaches the running service at its endpoint (service hostname) over plain HTTP.
+// startThrowawayRegistry runs registry:2 as a service for the length of the release; the module
+// process reaches it at its endpoint (the service's hostname), over plain HTTP.
 func startThrowawayRegistry(ctx context.Context, plan releaseplan.RegistryPlan) (*registryTarget, error) {
 	svc, err := dag.Container().From(ImageRegistry).
 		WithExposedPort(throwawayRegistryPort).
@@ -152,13 +129,7 @@ func startThrowawayRegistry(ctx context.Context, plan releaseplan.RegistryPlan) 
 	if err := waitForRegistry(ctx, endpoint); err != nil {
 		return nil, err
 	}
-	return &registryTarget{
-		plan:     plan,
-		pushHost: fmt.Sprintf("localhost:%d", throwawayRegistryPort),
-		signHost: endpoint,
-		service:  svc,
-		auth:     signing.Registry{Insecure: true},
-	}, nil
+	return &registryTarget{plan: plan, host: endpoint, service: svc, auth: signing.Registry{Insecure: true}}, nil
 }
 
 // waitForRegistry checks that the module process can talk to the registry's API, and says
@@ -189,38 +160,44 @@ func waitForRegistry(ctx context.Context, endpoint string) error {
 	return fmt.Errorf("the module cannot reach the throwaway registry at %s (%v); release to a real registry with --registry or the --aws-* flags", endpoint, lastErr)
 }
 
-// publishVariants pushes one image (several platforms make an image index) and returns the
-// engine-side reference by digest, repository@sha256:...
-func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.Container, repository, tag string) (string, error) {
-	if len(variants) == 0 {
-		return "", fmt.Errorf("no image to publish")
+// publishVariants pushes one image (several platforms make an image index) with no timestamp
+// later than epoch, and returns it by digest, repository@sha256:...
+//
+// The module pushes, not Container.Publish: Dagger v0.21 stamps layers and config with the
+// moment the engine made them, so the same commit got new digests on every run (ociimage).
+func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.Container, repository, tag string, epoch time.Time) (string, error) {
+	work, err := os.MkdirTemp("", "publish-")
+	if err != nil {
+		return "", err
 	}
-	image := variants[0]
-	opts := dagger.ContainerPublishOpts{RegistryService: t.service}
-	if len(variants) > 1 {
-		image = dag.Container()
-		opts.PlatformVariants = variants
+	defer os.RemoveAll(work)
+	var images []v1.Image
+	for i, variant := range variants {
+		archive := filepath.Join(work, fmt.Sprintf("variant-%d.tar", i))
+		if _, err := variant.AsTarball().Export(ctx, archive); err != nil {
+			return "", fmt.Errorf("export %s: %w", repository, err)
+		}
+		read, err := ociimage.ReadTarball(archive, filepath.Join(work, fmt.Sprintf("variant-%d", i)))
+		if err != nil {
+			return "", err
+		}
+		for _, img := range read {
+			clamped, err := ociimage.Clamp(img, epoch)
+			if err != nil {
+				return "", fmt.Errorf("clamp %s: %w", repository, err)
+			}
+			images = append(images, clamped)
+		}
 	}
-	if t.password != nil {
-		image = image.WithRegistryAuth(t.pushHost, t.username, t.password)
+	ref, err := name.NewTag(repository+":"+tag, t.auth.NameOptions()...)
+	if err != nil {
+		return "", err
 	}
-	published, err := image.Publish(ctx, repository+":"+tag, opts)
+	pushed, err := ociimage.Push(ref, images, t.auth.RemoteOptions(ctx)...)
 	if err != nil {
 		return "", fmt.Errorf("push %s:%s: %w", repository, tag, err)
 	}
-	return digestReference(repository, published)
-}
-
-var digestSuffix = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
-
-// digestReference turns what Container.Publish returns (repository:tag@sha256:...) into the
-// repository by digest: what is signed, attested and recorded in values.yaml.
-func digestReference(repository, published string) (string, error) {
-	d := digestSuffix.FindString(published)
-	if d == "" || !strings.HasPrefix(published, repository+":") {
-		return "", fmt.Errorf("push to %s returned %q, not %s:<tag>@sha256:<digest>", repository, published, repository)
-	}
-	return repository + d, nil
+	return repository + "@" + pushed.String(), nil
 }
 
 // Publish pushes an image to a registry and returns it by digest (repository@sha256:...).
@@ -266,12 +243,13 @@ func (p *Pipeline) Publish(
 	if err != nil {
 		return "", err
 	}
-	host := target.pushHost
+	host := target.host
 	var full string
 	if target.plan.Namespace != "" {
 		full = host + "/" + target.plan.Namespace + "/" + repository
 	} else {
 		full = host + "/" + repository
 	}
-	return publishVariants(ctx, target, []*dagger.Container{image}, full, tag)
+	// Nothing records when this image was built: nothing in it is later than now.
+	return publishVariants(ctx, target, []*dagger.Container{image}, full, tag, time.Now())
 }

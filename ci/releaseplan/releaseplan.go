@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -180,15 +179,15 @@ func BuildArgs(version, gitSHA, buildTime string) [][2]string {
 	}
 }
 
-// SourceDateEpoch is BuildKit's SOURCE_DATE_EPOCH for a build time (RFC 3339): the image
-// config's and history's timestamps, which are otherwise the moment of the build, so that the
-// same commit built at the same recorded time gives the same image.
-func SourceDateEpoch(buildTime string) (string, error) {
+// SourceDateEpoch is the time no timestamp of an image may be later than (as BuildKit's
+// SOURCE_DATE_EPOCH): the build time (RFC 3339), so that the same commit built at the same
+// recorded time gives the same image.
+func SourceDateEpoch(buildTime string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, buildTime)
 	if err != nil {
-		return "", fmt.Errorf("build time %q is not RFC 3339 (e.g. 2026-01-02T15:04:05Z): %w", buildTime, err)
+		return time.Time{}, fmt.Errorf("build time %q is not RFC 3339 (e.g. 2026-01-02T15:04:05Z): %w", buildTime, err)
 	}
-	return strconv.FormatInt(t.Unix(), 10), nil
+	return t.UTC(), nil
 }
 
 // SourceURL is the repository the images are built from, for their OCI annotations.

@@ -23,7 +23,8 @@ type Registry struct {
 	Transport http.RoundTripper
 }
 
-func (r Registry) nameOptions() []name.Option {
+// NameOptions parse references to this registry.
+func (r Registry) NameOptions() []name.Option {
 	opts := []name.Option{name.StrictValidation}
 	if r.Insecure {
 		opts = append(opts, name.Insecure)
@@ -32,6 +33,11 @@ func (r Registry) nameOptions() []name.Option {
 }
 
 func (r Registry) remoteOptions(ctx context.Context) []ociremote.Option {
+	return []ociremote.Option{ociremote.WithRemoteOptions(r.RemoteOptions(ctx)...), ociremote.WithNameOptions(r.NameOptions()...)}
+}
+
+// RemoteOptions log in to this registry with go-containerregistry's remote package.
+func (r Registry) RemoteOptions(ctx context.Context) []remote.Option {
 	auth := authn.Anonymous
 	if r.Username != "" || r.Password != "" {
 		auth = &authn.Basic{Username: r.Username, Password: r.Password}
@@ -40,13 +46,13 @@ func (r Registry) remoteOptions(ctx context.Context) []ociremote.Option {
 	if r.Transport != nil {
 		ropts = append(ropts, remote.WithTransport(r.Transport))
 	}
-	return []ociremote.Option{ociremote.WithRemoteOptions(ropts...), ociremote.WithNameOptions(r.nameOptions()...)}
+	return ropts
 }
 
 // parseDigest accepts only a by-digest reference: a tag can move between signing and verifying,
 // a digest cannot.
 func (r Registry) parseDigest(ref string) (name.Digest, error) {
-	d, err := name.NewDigest(ref, r.nameOptions()...)
+	d, err := name.NewDigest(ref, r.NameOptions()...)
 	if err != nil {
 		return name.Digest{}, fmt.Errorf("signing: %q is not an image reference by digest (repo@sha256:...): %w", ref, err)
 	}
