@@ -81,8 +81,11 @@ chmod -R g+w "$root/var/cache/nginx" "$root/var/lib/nginx" "$root/etc/nginx"
 
 # As 101, with stderr a pipe of its own: /var/log/nginx/error.log is /dev/stderr, which a
 # non-root process may reopen only if it owns the pipe (runc hands the container's stdio to
-# the container's user; this chroot does not).
-rootfs_run "$root" --user 101:101 /bin/sh -c 'set -o pipefail; /usr/sbin/nginx -t 2>&1 | cat' >&2
+# the container's user; this chroot does not). /tmp is a tmpfs of the check's own: nginx -t
+# creates its pid file and temp paths there, which upstream's image does not ship (owned by
+# 101, they stopped the chart's uid from starting nginx).
+rootfs_run "$root" --user 101:101 --tmpfs /tmp:mode=1777 /bin/sh -c 'set -o pipefail; /usr/sbin/nginx -t 2>&1 | cat' >&2
+[ -z "$(ls -A "$root/tmp")" ] || { echo "nginx-unprivileged: /tmp must ship empty, holds: $(ls -A "$root/tmp")" >&2; exit 1; }
 
 write_image_conf "$work" "$(
   cat <<JSON
