@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci
+.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci bench-engine
 
 test: test-go test-ci test-frontend test-e2e
 
@@ -67,3 +67,7 @@ bench-backend-profile:
 
 bench-ci:
 	scripts/bench-module-build.sh
+
+# Not part of make bench: needs an engine it may restart (scripts/bench-module-load.sh).
+bench-engine:
+	scripts/bench-module-load.sh
