@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"dagger/pipeline/signing"
 )
@@ -62,4 +66,37 @@ func (e *env) verify(ref string, publicKey []byte) error {
 		}
 	}
 	return nil
+}
+
+// configDiff names what differs between two images' configs, read from the registry: why two
+// builds of one commit got different digests.
+func (e *env) configDiff(a, b string) string {
+	configs := make([]map[string]json.RawMessage, 2)
+	for i, ref := range []string{a, b} {
+		r, err := name.ParseReference(ref, name.Insecure)
+		if err != nil {
+			return err.Error()
+		}
+		img, err := remote.Image(r, remote.WithTransport(e.control.Transport))
+		if err != nil {
+			return err.Error()
+		}
+		raw, err := img.RawConfigFile()
+		if err != nil {
+			return err.Error()
+		}
+		if err := json.Unmarshal(raw, &configs[i]); err != nil {
+			return err.Error()
+		}
+	}
+	var diff []string
+	for key, v := range configs[0] {
+		if w := configs[1][key]; string(v) != string(w) {
+			diff = append(diff, fmt.Sprintf("%s: %s != %s", key, v, w))
+		}
+	}
+	if len(diff) == 0 {
+		return "the configs are equal (the manifests differ)"
+	}
+	return strings.Join(diff, "; ")
 }
