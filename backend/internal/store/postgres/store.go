@@ -38,6 +38,24 @@ func scanTask(row pgx.Row) (task.Task, error) {
 	return t, classify(err)
 }
 
+// collectTasks scans every row into one reused set of destinations: scanning
+// each row through scanTask moved its task and the argument slice to the heap,
+// two thirds of the list's allocations (make bench-backend-profile).
+func collectTasks(rows pgx.Rows, capacity int) ([]task.Task, error) {
+	defer rows.Close()
+	items := make([]task.Task, 0, capacity)
+	var t task.Task
+	dest := []any{&t.ID, &t.Title, &t.Done, &t.CreatedAt, &t.UpdatedAt}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+		items = append(items, t)
+	}
+	return items, rows.Err()
+}
+
 // List returns one page, newest first. Keyset pagination on the primary key:
 // a page is "ids below the cursor", so rows inserted meanwhile (which get
 // higher ids) never shift the pages still to come.
@@ -54,7 +72,7 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 	if err != nil {
 		return task.Page{}, classify(err)
 	}
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (task.Task, error) { return scanTask(r) })
+	items, err := collectTasks(rows, q.Limit+1)
 	if err != nil {
 		return task.Page{}, classify(err)
 	}
