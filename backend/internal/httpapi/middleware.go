@@ -14,7 +14,16 @@ import (
 
 type ctxKey int
 
-const loggerKey ctxKey = iota
+const requestKey ctxKey = iota
+
+// requestInfo is what the middleware hands down a request: its id and the
+// server's logger. The logger carrying the id is built only when a handler
+// logs (loggerFrom); the access log line adds the id itself. Building it for
+// every request (logger.With) showed in the list's profile.
+type requestInfo struct {
+	id     string
+	logger *slog.Logger
+}
 
 // requestIDHeader is accepted from a trusted proxy and echoed back.
 const requestIDHeader = "X-Request-ID"
@@ -27,7 +36,7 @@ func withRequestID(next http.Handler, logger *slog.Logger) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set(requestIDHeader, id)
-		ctx := context.WithValue(r.Context(), loggerKey, logger.With("request_id", id))
+		ctx := context.WithValue(r.Context(), requestKey, &requestInfo{id: id, logger: logger})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -47,10 +56,11 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// loggerFrom returns the request's logger, or fallback (or the default) outside a request.
+// loggerFrom returns the request's logger (with its request_id), or fallback
+// (or the default) outside a request.
 func loggerFrom(ctx context.Context, fallback *slog.Logger) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
-		return l
+	if info, ok := ctx.Value(requestKey).(*requestInfo); ok {
+		return info.logger.With("request_id", info.id)
 	}
 	if fallback != nil {
 		return fallback
@@ -71,9 +81,18 @@ func observe(next http.Handler, logger *slog.Logger, m *metrics.Metrics) http.Ha
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		loggerFrom(r.Context(), logger).Log(r.Context(), level, "request",
-			"method", r.Method, "path", r.URL.Path, "route", route,
-			"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(elapsed.Microseconds())/1000)
+		base, id := logger, []slog.Attr(nil)
+		if info, ok := r.Context().Value(requestKey).(*requestInfo); ok {
+			base, id = info.logger, []slog.Attr{slog.String("request_id", info.id)}
+		}
+		if !base.Enabled(r.Context(), level) {
+			return
+		}
+		// The same line logger.With("request_id", id).Log(...) wrote, field for field.
+		base.LogAttrs(r.Context(), level, "request", append(id,
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
+			slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000))...)
 	})
 }
 
