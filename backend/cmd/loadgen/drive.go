@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,7 +79,7 @@ func getJSON(ctx context.Context, client *http.Client, u string, dst any) error 
 	return json.NewDecoder(resp.Body).Decode(dst)
 }
 
-func drive(ctx context.Context, client *http.Client, o options, ids []int64) results {
+func drive(ctx context.Context, o options, ids []int64) results {
 	ctx, cancel := context.WithTimeout(ctx, o.duration)
 	defer cancel()
 	var budget atomic.Int64
@@ -96,6 +94,16 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 		}
 		perWorker[w] = stats
 		wg.Go(func() {
+			client, err := newRawClient(o.base, 10*time.Second)
+			if err != nil {
+				stats[o.ops[0]].errors++
+				return
+			}
+			defer func() {
+				if client.conn != nil {
+					client.conn.Close()
+				}
+			}()
 			rng := rand.New(rand.NewPCG(uint64(w), 42))
 			for i := w; ctx.Err() == nil; i++ {
 				if o.maxRequests > 0 && budget.Add(-1) < 0 {
@@ -103,7 +111,7 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 				}
 				op := o.ops[i%len(o.ops)]
 				began := time.Now()
-				err := once(ctx, client, o.base, op, ids[rng.IntN(len(ids))], w, i)
+				err := once(client, op, ids[rng.IntN(len(ids))], w, i)
 				if ctx.Err() != nil {
 					return // cut off by the deadline: neither a sample nor an error
 				}
@@ -129,36 +137,24 @@ func drive(ctx context.Context, client *http.Client, o options, ids []int64) res
 }
 
 // once performs one operation and checks its status code.
-func once(ctx context.Context, client *http.Client, base, op string, id int64, worker, i int) error {
-	var req *http.Request
+func once(client *rawClient, op string, id int64, worker, i int) error {
+	var status int
 	var err error
 	want := http.StatusOK
 	switch op {
 	case "list":
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/tasks?limit=50", nil)
+		status, err = client.do(http.MethodGet, "/api/tasks?limit=50", nil)
 	case "get":
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/tasks/"+strconv.FormatInt(id, 10), nil)
+		status, err = client.do(http.MethodGet, "/api/tasks/"+strconv.FormatInt(id, 10), nil)
 	case "create":
-		body := fmt.Sprintf(`{"title":"loadgen %d-%d"}`, worker, i)
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/tasks", strings.NewReader(body))
-		if req != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
 		want = http.StatusCreated
+		status, err = client.do(http.MethodPost, "/api/tasks", fmt.Appendf(nil, `{"title":"loadgen %d-%d"}`, worker, i))
 	}
 	if err != nil {
 		return err
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s: %s", op, resp.Status)
+	if status != want {
+		return fmt.Errorf("%s: status %d", op, status)
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%s has no tasks to get: seed some first", o.base)
 	}
-	res := drive(ctx, client, o, ids)
+	res := drive(ctx, o, ids)
 	if o.json {
 		err = printJSON(stdout, res)
 	} else {
