@@ -1,0 +1,64 @@
+package testreports
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The converters, pinned. scripts/tool-gotestsum.sh and scripts/tool-gocover-cobertura.sh build
+// the same versions for make test (a test checks they agree).
+const (
+	Gotestsum        = "gotest.tools/gotestsum@v1.13.0"
+	GocoverCobertura = "github.com/boumenot/gocover-cobertura@v1.5.0"
+)
+
+// GoTest names the reports of one Go test run, relative to Dir.
+type GoTest struct {
+	Dir       string   // where the reports go, e.g. /reports
+	JUnit     string   // e.g. JUnitGoBackend
+	Cobertura string   // e.g. CoberturaGoBackend
+	JSON      string   // the `go test -json` stream of the same run
+	Packages  []string // package patterns, passed to go test as they are
+}
+
+// Script runs the packages' tests once under gotestsum, which writes the JUnit file and keeps
+// go test's JSON stream, then converts the coverage profile to Cobertura. It exits with go
+// test's status, after writing every report it could: a failing test still has its JUnit.
+// gotestsum and gocover-cobertura must be on PATH.
+func (g GoTest) Script() string {
+	path := func(rel string) string { return shellQuote(g.Dir + "/" + rel) }
+	pkgs := make([]string, len(g.Packages))
+	for i, p := range g.Packages {
+		pkgs[i] = shellQuote(p)
+	}
+	profile := path(g.Cobertura + ".coverprofile")
+	return strings.Join([]string{
+		fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.Cobertura, g.JSON), " ")),
+		"status=0",
+		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -count=1 -coverprofile=%s %s || status=$?",
+			path(g.JUnit), path(g.JSON), profile, strings.Join(pkgs, " ")),
+		// A build failure leaves no profile: nothing to convert, and go test's status says why.
+		fmt.Sprintf("if [ -s %s ]; then gocover-cobertura < %s > %s; rm -f %s; fi", profile, profile, path(g.Cobertura), profile),
+		"exit $status",
+	}, "\n")
+}
+
+func uniqueDirs(base string, files ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		dir := base
+		if i := strings.LastIndex(f, "/"); i >= 0 {
+			dir += "/" + f[:i]
+		}
+		if !seen[dir] {
+			seen[dir] = true
+			out = append(out, shellQuote(dir))
+		}
+	}
+	return out
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

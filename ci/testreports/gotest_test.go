@@ -1,0 +1,210 @@
+package testreports
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dagger/pipeline/junit"
+)
+
+// A module whose tests pass, fail on purpose, skip and have subtests, in two packages; one
+// function is never called, so Cobertura must show its lines unhit.
+var fixture = map[string]string{
+	"go.mod": "module example.com/fixture\n\ngo 1.22\n",
+	"calc/calc.go": `package calc
+
+func Add(a, b int) int { return a + b }
+
+func Unused(a int) int {
+	return a * 2
+}
+`,
+	"calc/calc_test.go": `package calc
+
+import "testing"
+
+func TestAdd(t *testing.T) {
+	if Add(1, 1) != 2 {
+		t.Fatal("1+1")
+	}
+}
+
+func TestDeliberateFailure(t *testing.T) { t.Errorf("deliberate failure: want 3, got %d", Add(1, 1)) }
+
+func TestSkipped(t *testing.T) { t.Skip("skipped on purpose") }
+
+func TestTable(t *testing.T) {
+	for _, n := range []int{1, 2, 3} {
+		t.Run("n"+string(rune('0'+n)), func(t *testing.T) {
+			if n == 3 {
+				t.Errorf("subtest failure for %d", n)
+			}
+		})
+	}
+}
+`,
+	"other/other_test.go": `package other
+
+import "testing"
+
+func TestOther(t *testing.T) {}
+`,
+}
+
+// goTestCounts counts the test events of a go test -json stream as go test reported them:
+// every test and subtest that ended, by outcome.
+func goTestCounts(t *testing.T, stream []byte) (tests, failures, skipped int) {
+	t.Helper()
+	sc := bufio.NewScanner(bytes.NewReader(stream))
+	for sc.Scan() {
+		var ev struct{ Action, Test string }
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("go test -json line %q: %v", sc.Text(), err)
+		}
+		if ev.Test == "" {
+			continue
+		}
+		switch ev.Action {
+		case "pass":
+			tests++
+		case "fail":
+			tests++
+			failures++
+		case "skip":
+			tests++
+			skipped++
+		}
+	}
+	return tests, failures, skipped
+}
+
+func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
+	for _, tool := range []string{"gotestsum", "gocover-cobertura"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not on PATH: make test-ci puts the build of scripts/tool-%s.sh there", tool, tool)
+		}
+	}
+	src := t.TempDir()
+	for name, body := range fixture {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	g := GoTest{Dir: out, JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: "go-backend.test.json", Packages: []string{"./..."}}
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	log, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Fatalf("the script must exit 1 like go test with failing tests; got %v\n%s", err, log)
+	}
+
+	stream, err := os.ReadFile(filepath.Join(out, g.JSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests, failures, skipped := goTestCounts(t, stream)
+	if tests != 8 || failures != 3 || skipped != 1 {
+		// TestAdd, TestDeliberateFailure, TestSkipped, TestTable + 3 subtests, TestOther; the
+		// failures are TestDeliberateFailure, TestTable and TestTable/n3.
+		t.Fatalf("go test -json reported %d tests, %d failures, %d skipped; the fixture has 8, 3, 1", tests, failures, skipped)
+	}
+
+	data, err := os.ReadFile(filepath.Join(out, g.JUnit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := junit.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Count()
+	if got.Tests != tests || got.Failures != failures || got.Skipped != skipped || got.Errors != 0 {
+		t.Fatalf("JUnit holds %s; go test -json reported %d tests, %d failures, %d skipped\n%s", got, tests, failures, skipped, data)
+	}
+	failure := findCase(t, doc, "TestDeliberateFailure").Failure
+	if failure == nil || !strings.Contains(failure.Text, "deliberate failure: want 3, got 2") {
+		t.Fatalf("the deliberate failure's case does not carry its message: %+v", failure)
+	}
+	if findCase(t, doc, "TestTable/n3").Failure == nil {
+		t.Fatal("the failing subtest is not a failed case")
+	}
+
+	assertCobertura(t, filepath.Join(out, g.Cobertura))
+}
+
+func findCase(t *testing.T, doc junit.Suites, name string) junit.Case {
+	t.Helper()
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if c.Name == name {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no test case %q", name)
+	return junit.Case{}
+}
+
+// assertCobertura checks that Add's line was hit and Unused's body was not.
+func assertCobertura(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cov struct {
+		LinesValid int `xml:"lines-valid,attr"`
+		Classes    []struct {
+			Filename string `xml:"filename,attr"`
+			Methods  []struct {
+				Name  string `xml:"name,attr"`
+				Lines []struct {
+					Hits int `xml:"hits,attr"`
+				} `xml:"lines>line"`
+			} `xml:"methods>method"`
+		} `xml:"packages>package>classes>class"`
+	}
+	if err := xml.Unmarshal(data, &cov); err != nil {
+		t.Fatalf("Cobertura: %v\n%s", err, data)
+	}
+	hits := map[string]int{}
+	for _, c := range cov.Classes {
+		for _, m := range c.Methods {
+			for _, l := range m.Lines {
+				hits[m.Name] += l.Hits
+			}
+		}
+	}
+	if hits["Add"] == 0 || hits["Unused"] != 0 || cov.LinesValid == 0 {
+		t.Fatalf("Cobertura hits per function %v (lines-valid %d): want Add hit, Unused not\n%s", hits, cov.LinesValid, data)
+	}
+}
+
+// The scripts that build the converters for make test pin what the module's stages install.
+func TestToolScriptsPinTheModulesVersions(t *testing.T) {
+	for script, pin := range map[string]string{
+		"tool-gotestsum.sh":         Gotestsum,
+		"tool-gocover-cobertura.sh": GocoverCobertura,
+	} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "scripts", script))
+		if err != nil {
+			t.Fatal(err)
+		}
+		module, version, _ := strings.Cut(pin, "@")
+		if !strings.Contains(string(data), "\nversion="+version+"\n") || !strings.Contains(string(data), `"`+module+`@${version}"`) {
+			t.Errorf("scripts/%s does not build %s", script, pin)
+		}
+	}
+}
