@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import { defineConfig } from "eslint/config";
 
 export default defineConfig(
-  { ignores: ["dist", "node_modules", "e2e/artifacts"] },
+  { ignores: ["dist", "node_modules", "e2e/artifacts", "reports"] },
   {
     files: ["src/**/*.{ts,tsx}"],
     extends: [js.configs.recommended, ...tseslint.configs.recommended, reactHooks.configs.flat.recommended],

@@ -27,5 +27,16 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}", "nginx/**/*.test.ts", "scripts/**/*.test.ts"],
     restoreMocks: true,
+    // `npm run test:reports` (validate-reports) turns on these reporters and coverage; the files
+    // land where the module exports them from (ci/testreports): JUnit for Azure DevOps' Tests
+    // tab, Vitest's JSON summary to check the JUnit against, Cobertura for the Coverage tab.
+    outputFile: { junit: "reports/junit/frontend.xml", json: "reports/vitest-summary.json" },
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.{ts,tsx}"],
+      exclude: ["src/**/*.test.{ts,tsx}", "src/test/**"],
+      reporter: ["text-summary", ["cobertura", { file: "frontend.cobertura.xml" }]],
+      reportsDirectory: "reports/coverage",
+    },
   },
 });

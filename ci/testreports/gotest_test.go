@@ -1,9 +1,6 @@
 package testreports
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"os"
 	"os/exec"
@@ -58,33 +55,6 @@ func TestOther(t *testing.T) {}
 `,
 }
 
-// goTestCounts counts the test events of a go test -json stream as go test reported them:
-// every test and subtest that ended, by outcome.
-func goTestCounts(t *testing.T, stream []byte) (tests, failures, skipped int) {
-	t.Helper()
-	sc := bufio.NewScanner(bytes.NewReader(stream))
-	for sc.Scan() {
-		var ev struct{ Action, Test string }
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			t.Fatalf("go test -json line %q: %v", sc.Text(), err)
-		}
-		if ev.Test == "" {
-			continue
-		}
-		switch ev.Action {
-		case "pass":
-			tests++
-		case "fail":
-			tests++
-			failures++
-		case "skip":
-			tests++
-			skipped++
-		}
-	}
-	return tests, failures, skipped
-}
-
 func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 	for _, tool := range []string{"gotestsum", "gocover-cobertura"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -114,24 +84,26 @@ func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests, failures, skipped := goTestCounts(t, stream)
-	if tests != 8 || failures != 3 || skipped != 1 {
+	run, err := GoCounts(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run != (junit.Counts{Tests: 8, Failures: 3, Skipped: 1}) {
 		// TestAdd, TestDeliberateFailure, TestSkipped, TestTable + 3 subtests, TestOther; the
 		// failures are TestDeliberateFailure, TestTable and TestTable/n3.
-		t.Fatalf("go test -json reported %d tests, %d failures, %d skipped; the fixture has 8, 3, 1", tests, failures, skipped)
+		t.Fatalf("go test -json reported %s; the fixture has 8 tests, 3 failures, 1 skipped", run)
 	}
 
 	data, err := os.ReadFile(filepath.Join(out, g.JUnit))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Agree(data, run); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
 	doc, err := junit.Parse(data)
 	if err != nil {
 		t.Fatal(err)
-	}
-	got := doc.Count()
-	if got.Tests != tests || got.Failures != failures || got.Skipped != skipped || got.Errors != 0 {
-		t.Fatalf("JUnit holds %s; go test -json reported %d tests, %d failures, %d skipped\n%s", got, tests, failures, skipped, data)
 	}
 	failure := findCase(t, doc, "TestDeliberateFailure").Failure
 	if failure == nil || !strings.Contains(failure.Text, "deliberate failure: want 3, got 2") {
@@ -186,6 +158,10 @@ func assertCobertura(t *testing.T, path string) {
 				hits[m.Name] += l.Hits
 			}
 		}
+	}
+	rate, err := LineRate(data)
+	if err != nil || rate <= 0 || rate >= 1 {
+		t.Fatalf("line rate %v (%v): want between 0 and 1, Unused is not covered", rate, err)
 	}
 	if hits["Add"] == 0 || hits["Unused"] != 0 || cov.LinesValid == 0 {
 		t.Fatalf("Cobertura hits per function %v (lines-valid %d): want Add hit, Unused not\n%s", hits, cov.LinesValid, data)
