@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/junit"
 )
 
 // execResult is what a tool printed and how it exited.
@@ -27,24 +28,30 @@ func (r execResult) Combined() string {
 // hands its report to the module: the verdict is then decided here, not by the exit code alone.
 // An error means the exec could not run at all (bad image, engine trouble).
 func runTool(ctx context.Context, c *dagger.Container, args []string, useEntrypoint bool) (execResult, error) {
+	_, r, err := execTool(ctx, c, args, useEntrypoint)
+	return r, err
+}
+
+// execTool is runTool that also returns the container after the exec, for the files it wrote.
+func execTool(ctx context.Context, c *dagger.Container, args []string, useEntrypoint bool) (*dagger.Container, execResult, error) {
 	done, err := c.WithExec(args, dagger.ContainerWithExecOpts{
 		Expect:        dagger.ReturnTypeAny,
 		UseEntrypoint: useEntrypoint,
 	}).Sync(ctx)
 	if err != nil {
-		return execResult{}, fmt.Errorf("%s: %w", strings.Join(args, " "), err)
+		return nil, execResult{}, fmt.Errorf("%s: %w", strings.Join(args, " "), err)
 	}
 	var r execResult
 	if r.ExitCode, err = done.ExitCode(ctx); err != nil {
-		return r, err
+		return nil, r, err
 	}
 	if r.Stdout, err = done.Stdout(ctx); err != nil {
-		return r, err
+		return nil, r, err
 	}
 	if r.Stderr, err = done.Stderr(ctx); err != nil {
-		return r, err
+		return nil, r, err
 	}
-	return r, nil
+	return done, r, nil
 }
 
 // stageResult is what every stage hands to validate: a one-line result for the summary table,
@@ -53,6 +60,9 @@ type stageResult struct {
 	details string
 	reports *dagger.Directory // files for the exported reports directory; may be nil
 	err     error
+	// findings are failed JUnit cases beside the stage's own (policy violations, schema errors,
+	// blocking Trivy findings), for reports/junit/stages.xml.
+	findings []junit.Suite
 }
 
 // lastLines keeps the end of a long tool output for an error message.

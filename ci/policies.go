@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/pipeline/junit"
 	"dagger/pipeline/kyvernoreport"
 	"dagger/pipeline/manifests"
 )
@@ -59,6 +60,7 @@ func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) 
 	report := note
 	var total kyvernoreport.Counts
 	var errs []error
+	var findings []junit.Suite
 	for _, r := range apps {
 		path := "/work/resources/" + r.fileName()
 		args := []string{"apply", "/work/policies.yaml", "--remove-color", "--resource", path}
@@ -67,13 +69,14 @@ func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) 
 			return stageResult{err: err}
 		}
 		report += fmt.Sprintf("\n$ kyverno %s\n%s", strings.Join(args, " "), res.Combined())
+		findings = append(findings, junit.KyvernoViolations("policies", r.Run.label(), res.Combined()))
 		counts, err := kyvernoreport.Gate(res.Combined(), res.ExitCode)
 		total = total.Add(counts)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", r.Run.label(), err))
 		}
 	}
-	result := stageResult{reports: dag.Directory().WithNewFile("kyverno-apply.txt", report)}
+	result := stageResult{reports: dag.Directory().WithNewFile("kyverno-apply.txt", report), findings: findings}
 	result.details = fmt.Sprintf("%d policies on %d rendering(s): %s", len(kept), len(apps), total)
 	if len(excluded) > 0 {
 		result.details += "; left out: " + strings.Join(excluded, ", ")

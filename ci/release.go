@@ -8,11 +8,13 @@ import (
 	"strings"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/junit"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/releasereport"
 	"dagger/pipeline/sbom"
 	"dagger/pipeline/signing"
 	"dagger/pipeline/summary"
+	"dagger/pipeline/testreports"
 	"dagger/pipeline/valuesfile"
 )
 
@@ -23,9 +25,9 @@ import (
 // helm/app/values.yaml and, with --git-push, commit that to the GitOps repository.
 //
 // With no flags it runs on a laptop: a throwaway registry service, an ephemeral key pair, no
-// git push. Returns the reports directory: summary.md, release.json, cosign.pub, values.yaml and
-// per component the Trivy report, its gate verdict and both SBOMs
-// (`dagger call release export --path reports`).
+// git push. Returns the reports directory: summary.md, release.json, junit/release.xml (one
+// case per stage), cosign.pub, values.yaml and per component the Trivy report, its gate verdict
+// and both SBOMs (`dagger call release export --path reports`).
 //
 // +cache="never"
 func (p *Pipeline) Release(
@@ -137,9 +139,14 @@ func (p *Pipeline) Release(
 	if jerr != nil {
 		return nil, jerr
 	}
+	stagesXML, jerr := junit.Marshal(junit.FromStages("release", r.report.Stages))
+	if jerr != nil {
+		return nil, jerr
+	}
 	return r.reports.
 		WithNewFile("summary.md", md).
-		WithNewFile("release.json", string(manifest)+"\n"), nil
+		WithNewFile("release.json", string(manifest)+"\n").
+		WithNewFile(testreports.JUnitRelease, string(stagesXML)), nil
 }
 
 // releaseRun carries one release through its stages.

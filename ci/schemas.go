@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/pipeline/junit"
 	"dagger/pipeline/kubeconformreport"
 )
 
@@ -70,6 +71,7 @@ func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, s
 		result.details += "; skipped: " + strings.Join(skipped, ", ")
 	}
 	result.err = report.Err()
+	result.findings = []junit.Suite{junit.KubeconformErrors("schemas", report)}
 	if result.err == nil && res.ExitCode != 0 {
 		result.err = fmt.Errorf("kubeconform exited %d although its report shows no failure:\n%s", res.ExitCode, lastLines(res.Stderr, 30))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/summary"
+	"dagger/pipeline/testreports"
 )
 
 // testDatabase is the database the PostgreSQL service starts with; tests create their own
@@ -74,6 +75,11 @@ func runScript(ctx context.Context, c *dagger.Container, what, logName, script s
 	if err != nil {
 		return stageResult{err: err}
 	}
+	return scriptResult(what, logName, script, res)
+}
+
+// scriptResult is a script's verdict from its exit code, with its whole output as logName.
+func scriptResult(what, logName, script string, res execResult) stageResult {
 	r := stageResult{details: "passed", reports: dag.Directory().WithNewFile(logName, "$ "+script+"\n"+res.Combined())}
 	if res.ExitCode != 0 {
 		r.details = fmt.Sprintf("exit code %d", res.ExitCode)
@@ -99,8 +105,10 @@ func (p *Pipeline) testBackend(ctx context.Context, goPackages []string) stageRe
 		WithEnvVariable("TEST_DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+testDatabase+"?sslmode=disable").
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src")
-	pkgs := strings.Join(quoteAll(goPackages), " ")
-	return runScript(ctx, c, "go test "+pkgs, "test-backend.log", "go vet "+pkgs+" && go test -count=1 "+pkgs)
+	return p.runGoTests(ctx, c, "go test "+joinQuoted(goPackages), "test-backend.log", testreports.GoTest{
+		Dir: goReportsPath, JUnit: testreports.JUnitGoBackend, Cobertura: testreports.CoberturaGoBackend,
+		JSON: testreports.GoTestJSONBackend, Packages: goPackages,
+	})
 }
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
@@ -114,20 +122,29 @@ func (p *Pipeline) testModule(ctx context.Context) stageResult {
 		WithFile("/usr/local/bin/kyverno", kyverno).
 		WithEnvVariable("KYVERNO_BIN", "/usr/local/bin/kyverno").
 		WithMountedDirectory("/src", p.Source).
-		WithWorkdir("/src/ci")
-	// As in make test-ci: the generated bindings want a session address at init, never used.
-	return runScript(ctx, c, "ci module tests", "test-ci-module.log",
-		"go vet ./... && DAGGER_SESSION_PORT=0 DAGGER_SESSION_TOKEN=unit-tests go test -count=1 ./...")
+		WithWorkdir("/src/ci").
+		// As in make test-ci: the generated bindings want a session address at init, never used.
+		WithEnvVariable("DAGGER_SESSION_PORT", "0").
+		WithEnvVariable("DAGGER_SESSION_TOKEN", "unit-tests")
+	return p.runGoTests(ctx, c, "ci module tests", "test-ci-module.log", testreports.GoTest{
+		Dir: goReportsPath, JUnit: testreports.JUnitGoModule, Cobertura: testreports.CoberturaGoModule,
+		JSON: testreports.GoTestJSONModule, Packages: []string{"./..."},
+	})
 }
 
 func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
+	// Copied, not mounted: the reports the tests write are read back from the container. The
+	// tests run before lint, so that a lint error still leaves their JUnit for the Tests tab.
 	c := p.nodeContainer().
-		WithMountedDirectory("/src", p.Source.Directory("frontend")).
+		WithDirectory("/src", p.Source.Directory("frontend")).
 		WithWorkdir("/src").
 		WithEnvVariable("CI", "true")
-	return runScript(ctx, c, "frontend checks", "test-frontend.log",
-		"npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm test && npm run build")
+	return runFrontendTests(ctx, c, "frontend checks", "test-frontend.log",
+		"npm ci --no-audit --no-fund && npm run test:reports && npm run lint && npm run typecheck && npm run build")
 }
+
+// joinQuoted single-quotes package patterns for the shell, space-separated.
+func joinQuoted(in []string) string { return strings.Join(quoteAll(in), " ") }
 
 // quoteAll single-quotes package patterns for the shell.
 func quoteAll(in []string) []string {

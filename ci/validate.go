@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/junit"
 	"dagger/pipeline/summary"
+	"dagger/pipeline/testreports"
 )
 
 // validateOptions are the knobs of every stage, shared by validate and validate-reports.
@@ -43,7 +46,7 @@ func (p *Pipeline) Validate(
 	// +default=["./backend/..."]
 	goPackages []string,
 ) (string, error) {
-	sum, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
+	sum, _, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
 	md := sum.Markdown()
 	if failed := sum.FailedStages(); len(failed) > 0 || !sum.Passed() {
 		// The summary already holds each failure's message; the last line names the stages.
@@ -59,8 +62,9 @@ func (p *Pipeline) Validate(
 // ValidateReports runs the same stages as validate and returns their reports instead of
 // failing: summary.md, a status file holding "passed" or "failed", and under reports/ the Trivy
 // JSON and SARIF, the Trivy gate verdict, kubeconform's JSON, Kyverno's output, the Helm lint,
-// YAML check and test logs. CI exports it, publishes it even when a stage failed, then gates
-// on status.
+// YAML check and test logs, JUnit in junit/ (stages.xml: one case per stage and per violation;
+// go-backend.xml, go-ci-module.xml, frontend.xml: every test) and Cobertura in coverage/. CI
+// exports it, publishes it even when a stage failed, then gates on status.
 //
 // +cache="session"
 func (p *Pipeline) ValidateReports(
@@ -81,11 +85,18 @@ func (p *Pipeline) ValidateReports(
 	// +default=["./backend/..."]
 	goPackages []string,
 ) *dagger.Directory {
-	sum, reports := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
+	sum, reports, findings := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
 	status := "failed"
 	if sum.Passed() {
 		status = "passed"
 	}
+	// Each stage one case, then each violation and blocking finding one failed case.
+	stagesXML, err := junit.Marshal(junit.FromStages("validate", sum, findings...))
+	if err != nil {
+		status = "failed"
+		sum.Notes = append(sum.Notes, "The stages' JUnit could not be written: "+err.Error())
+	}
+	reports = reports.WithNewFile(testreports.JUnitStages, string(stagesXML))
 	return dag.Directory().
 		WithNewFile("summary.md", sum.Markdown()).
 		WithNewFile("status", status+"\n").
@@ -94,15 +105,18 @@ func (p *Pipeline) ValidateReports(
 
 // validateAll runs every stage concurrently and waits for all of them: a failing stage never
 // hides another's result. Rows are sorted by name so the summary reads the same every run.
-func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.Summary, *dagger.Directory) {
-	// Each stage keeps its report directory; summary.RunConcurrently keeps its verdict.
+func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.Summary, *dagger.Directory, []junit.Suite) {
+	// Each stage keeps its report directory and findings; summary.RunConcurrently keeps its
+	// verdict.
 	var reports []*dagger.Directory
+	var findings []junit.Suite
 	var mu sync.Mutex
 	stage := func(name string, run func(context.Context) stageResult) summary.Task {
 		return summary.Task{Name: name, Run: func() (string, error) {
 			r := run(ctx)
 			mu.Lock()
 			reports = append(reports, r.reports)
+			findings = append(findings, r.findings...)
 			mu.Unlock()
 			return r.details, r.err
 		}}
@@ -135,5 +149,7 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 			all = all.WithDirectory(".", d)
 		}
 	}
-	return sum, all
+	// Stages finish in any order: sort their findings as the rows are.
+	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Name < findings[j].Name })
+	return sum, all, findings
 }

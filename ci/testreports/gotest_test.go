@@ -71,7 +71,7 @@ func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 		}
 	}
 	out := t.TempDir()
-	g := GoTest{Dir: out, JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: "go-backend.test.json", Packages: []string{"./..."}}
+	g := GoTest{Dir: out, JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: GoTestJSONBackend, Packages: []string{"./..."}}
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")

@@ -16,6 +16,11 @@ const (
 	CoberturaGoModule  = CoverageDir + "/go-ci-module.cobertura.xml"
 	CoberturaFrontend  = CoverageDir + "/frontend.cobertura.xml"
 
+	// What the runners themselves counted, kept to check each JUnit file against.
+	GoTestJSONBackend = "go-backend.test.json"
+	GoTestJSONModule  = "go-ci-module.test.json"
+	VitestSummary     = "vitest-summary.json"
+
 	// The release's export: its stages, next to summary.md and release.json.
 	JUnitRelease = JUnitDir + "/release.xml"
 )

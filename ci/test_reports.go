@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/junit"
+	"dagger/pipeline/testreports"
+)
+
+// goReportsPath is where the Go test stages write their JUnit, Cobertura and go test -json files
+// in their containers; validate-reports exports them under reports/ (ci/testreports' layout).
+const goReportsPath = "/reports"
+
+// frontendReportsPath is where `npm run test:reports` writes the same for the frontend (its
+// vite.config.ts, relative to frontend/).
+const frontendReportsPath = "/src/reports"
+
+// goReportTools builds gotestsum and gocover-cobertura at their pinned versions through the
+// configured GOPROXY. Static, so that they also run in the Alpine PostgreSQL image of the
+// backend tests; cached like any layer.
+func (p *Pipeline) goReportTools() *dagger.Directory {
+	return p.goContainer().
+		WithEnvVariable("GOBIN", "/tools").
+		WithEnvVariable("GOFLAGS", "-trimpath").
+		WithExec([]string{"go", "install", testreports.Gotestsum}).
+		WithExec([]string{"go", "install", testreports.GocoverCobertura}).
+		Directory("/tools")
+}
+
+// runGoTests vets the packages, then runs their tests once under gotestsum in c's working
+// directory, and holds the JUnit to go test's own JSON stream of the same run.
+func (p *Pipeline) runGoTests(ctx context.Context, c *dagger.Container, what, logName string, g testreports.GoTest) stageResult {
+	tools := p.goReportTools()
+	c = c.WithFile("/usr/local/bin/gotestsum", tools.File("gotestsum")).
+		WithFile("/usr/local/bin/gocover-cobertura", tools.File("gocover-cobertura")).
+		WithDirectory(g.Dir, dag.Directory())
+	script := "go vet " + joinQuoted(g.Packages) + "\n" + g.Script()
+	done, res, err := execTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	r := scriptResult(what, logName, script, res)
+	out := done.Directory(g.Dir)
+	r.reports = r.reports.WithDirectory(".", out)
+	counts, err := goTestCounts(ctx, out, g)
+	return withTestCounts(ctx, r, out, g.Cobertura, counts, err)
+}
+
+func goTestCounts(ctx context.Context, out *dagger.Directory, g testreports.GoTest) (junit.Counts, error) {
+	stream, err := out.File(g.JSON).Contents(ctx)
+	if err != nil {
+		return junit.Counts{}, fmt.Errorf("no go test -json stream %s (go vet or the build failed first?)", g.JSON)
+	}
+	run, err := testreports.GoCounts([]byte(stream))
+	if err != nil {
+		return junit.Counts{}, err
+	}
+	return agreeWith(ctx, out, g.JUnit, run)
+}
+
+// runFrontendTests runs the frontend's script, whose `npm run test:reports` writes Vitest's
+// JUnit, its JSON summary and Cobertura, and holds the JUnit to that summary.
+func runFrontendTests(ctx context.Context, c *dagger.Container, what, logName, script string) stageResult {
+	c = c.WithDirectory(frontendReportsPath, dag.Directory())
+	done, res, err := execTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	r := scriptResult(what, logName, script, res)
+	out := done.Directory(frontendReportsPath)
+	r.reports = r.reports.WithDirectory(".", out)
+	counts, err := vitestCounts(ctx, out)
+	return withTestCounts(ctx, r, out, testreports.CoberturaFrontend, counts, err)
+}
+
+func vitestCounts(ctx context.Context, out *dagger.Directory) (junit.Counts, error) {
+	summary, err := out.File(testreports.VitestSummary).Contents(ctx)
+	if err != nil {
+		return junit.Counts{}, fmt.Errorf("no Vitest summary %s (npm ci failed, or test:reports did not run)", testreports.VitestSummary)
+	}
+	run, err := testreports.VitestCounts([]byte(summary))
+	if err != nil {
+		return junit.Counts{}, err
+	}
+	return agreeWith(ctx, out, testreports.JUnitFrontend, run)
+}
+
+func agreeWith(ctx context.Context, out *dagger.Directory, junitPath string, run junit.Counts) (junit.Counts, error) {
+	xml, err := out.File(junitPath).Contents(ctx)
+	if err != nil {
+		return junit.Counts{}, fmt.Errorf("no JUnit file %s although the tests ran (%s)", junitPath, run)
+	}
+	return testreports.Agree([]byte(xml), run)
+}
+
+// withTestCounts puts the counts and the line coverage in the stage's row. Reports that are
+// missing or disagree with the run fail a stage that otherwise passed: the Tests tab would lie.
+func withTestCounts(ctx context.Context, r stageResult, out *dagger.Directory, coberturaPath string, counts junit.Counts, err error) stageResult {
+	outcome := r.details
+	if err != nil {
+		r.details = "test reports incomplete; " + outcome
+		if r.err == nil {
+			r.err = fmt.Errorf("test reports: %w", err)
+		} else {
+			r.err = errors.Join(r.err, fmt.Errorf("test reports: %w", err))
+		}
+		return r
+	}
+	r.details = fmt.Sprintf("%d tests, %d failed, %d skipped; %s; %s", counts.Tests, counts.Failures, counts.Skipped, lineCoverage(ctx, out, coberturaPath), outcome)
+	return r
+}
+
+func lineCoverage(ctx context.Context, out *dagger.Directory, coberturaPath string) string {
+	xml, err := out.File(coberturaPath).Contents(ctx)
+	if err != nil {
+		return "no coverage report"
+	}
+	rate, err := testreports.LineRate([]byte(xml))
+	if err != nil {
+		return "coverage unreadable: " + err.Error()
+	}
+	return fmt.Sprintf("%.1f%% of lines covered", rate*100)
+}
