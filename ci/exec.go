@@ -7,6 +7,7 @@ import (
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
+	"dagger/pipeline/summary"
 )
 
 // execResult is what a tool printed and how it exited.
@@ -63,6 +64,8 @@ type stageResult struct {
 	// findings are failed JUnit cases beside the stage's own (policy violations, schema errors,
 	// blocking Trivy findings), for reports/junit/stages.xml.
 	findings []junit.Suite
+	// severities is the stage's findings per severity, for the summary's table (scan-fs).
+	severities []summary.SeverityRow
 }
 
 // lastLines keeps the end of a long tool output for an error message.

@@ -110,8 +110,9 @@ func (p *Pipeline) scanFsStage(ctx context.Context, severity string, ignoreUnfix
 	result := stageResult{
 		details: fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d%s",
 			trivyreport.CountBySeverity(verdict.All), severities, len(verdict.Blocking), len(verdict.Ignored), renderNote),
-		reports:  reports.WithNewFile(trivyGateReport, gate),
-		findings: []junit.Suite{junit.TrivyBlocking("scan-fs", verdict)},
+		reports:    reports.WithNewFile(trivyGateReport, gate),
+		findings:   []junit.Suite{junit.TrivyBlocking("scan-fs", verdict)},
+		severities: trivyreport.SeverityRows(verdict),
 	}
 	if len(verdict.ExpiredRules) > 0 {
 		result.details += fmt.Sprintf("; %d expired exception(s)", len(verdict.ExpiredRules))

@@ -97,6 +97,7 @@ func (p *Pipeline) ValidateReports(
 		sum.Notes = append(sum.Notes, "The stages' JUnit could not be written: "+err.Error())
 	}
 	reports = reports.WithNewFile(testreports.JUnitStages, string(stagesXML))
+	sum.Artifact, sum.Reports = "validation-reports", validateReportLinks()
 	return dag.Directory().
 		WithNewFile("summary.md", sum.Markdown()).
 		WithNewFile("status", status+"\n").
@@ -110,6 +111,7 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 	// verdict.
 	var reports []*dagger.Directory
 	var findings []junit.Suite
+	var severities []summary.SeverityRow
 	var mu sync.Mutex
 	stage := func(name string, run func(context.Context) stageResult) summary.Task {
 		return summary.Task{Name: name, Run: func() (string, error) {
@@ -117,6 +119,7 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 			mu.Lock()
 			reports = append(reports, r.reports)
 			findings = append(findings, r.findings...)
+			severities = append(severities, r.severities...)
 			mu.Unlock()
 			return r.details, r.err
 		}}
@@ -139,6 +142,7 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 
 	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks)}
 	sum.SortByName()
+	sum.Severities, sum.SeverityScope = severities, "trivy fs, gate "+o.severity
 	sum.Notes = []string{
 		"Reports: `dagger call validate-reports export --path reports`.",
 		"Image-signature policies are evaluated by `release` (it verifies what it signs), not here.",
@@ -152,4 +156,29 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 	// Stages finish in any order: sort their findings as the rows are.
 	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Name < findings[j].Name })
 	return sum, all, findings
+}
+
+// validateReportLinks names every report validate-reports exports, by its path in the export
+// (the PR pipeline's artifact validation-reports).
+func validateReportLinks() []summary.Report {
+	r := func(name, path string) summary.Report { return summary.Report{Name: name, Path: "reports/" + path} }
+	return []summary.Report{
+		r("JUnit, validation stages and their findings (Tests tab)", testreports.JUnitStages),
+		r("JUnit, backend Go tests", testreports.JUnitGoBackend),
+		r("JUnit, ci module Go tests", testreports.JUnitGoModule),
+		r("JUnit, frontend Vitest tests", testreports.JUnitFrontend),
+		r("Cobertura, backend (Code Coverage tab)", testreports.CoberturaGoBackend),
+		r("Cobertura, ci module", testreports.CoberturaGoModule),
+		r("Cobertura, frontend", testreports.CoberturaFrontend),
+		r("Trivy filesystem scan, JSON", trivyJSONReport),
+		r("Trivy filesystem scan, SARIF (Scans tab)", trivySARIFReport),
+		r("Trivy gate verdict", trivyGateReport),
+		r("kubeconform", "kubeconform.json"),
+		r("Kyverno apply", "kyverno-apply.txt"),
+		r("Helm lint", "helm-lint.txt"),
+		r("YAML check", "yaml-check.txt"),
+		r("backend test log", "test-backend.log"),
+		r("ci module test log", "test-ci-module.log"),
+		r("frontend checks log", "test-frontend.log"),
+	}
 }

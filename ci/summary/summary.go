@@ -45,6 +45,12 @@ type Summary struct {
 	Title  string
 	Stages []Stage
 	Notes  []string // free lines printed under the table (skipped checks, where reports went)
+	// Severities is the findings table under the stages; SeverityScope says what was scanned.
+	Severities    []SeverityRow
+	SeverityScope string
+	// Reports are linked by where they sit in Artifact, the pipeline artifact that holds them.
+	Reports  []Report
+	Artifact string
 }
 
 // Passed reports whether no stage failed. A summary without stages has not passed: nothing ran.
@@ -86,8 +92,9 @@ func (s Summary) Err() error {
 	return fmt.Errorf("%d stage(s) failed: %s\n%w", len(failed), strings.Join(names, ", "), errors.Join(errs...))
 }
 
-// Markdown renders the summary: a heading with the overall outcome, the table, then the notes
-// and the first line of each failure.
+// Markdown renders the summary: a heading with the overall outcome, the table with each stage's
+// duration, then the notes, the findings per severity, the links to the reports and the first
+// lines of each failure.
 func (s Summary) Markdown() string {
 	var b strings.Builder
 	outcome := "PASSED"
@@ -109,6 +116,8 @@ func (s Summary) Markdown() string {
 			fmt.Fprintf(&b, "- %s\n", n)
 		}
 	}
+	s.severityMarkdown(&b)
+	s.reportsMarkdown(&b)
 	if failed := s.FailedStages(); len(failed) > 0 {
 		b.WriteString("\n### Failures\n\n")
 		for _, st := range failed {

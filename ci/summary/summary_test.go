@@ -72,3 +72,25 @@ func TestSortByNameAndDurations(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownCountsSeveritiesAndLinksReports(t *testing.T) {
+	s := Summary{Title: "Validate", Stages: []Stage{{Name: "scan-fs", Status: Passed, Duration: 3 * time.Second}},
+		Severities:    []SeverityRow{{"CRITICAL", 1, 0, 1}, {"HIGH", 2, 2, 0}, {"LOW", 7, 0, 0}},
+		SeverityScope: "trivy fs, gate HIGH,CRITICAL",
+		Artifact:      "validation-reports",
+		Reports:       []Report{{"JUnit: validation stages", "reports/junit/stages.xml"}},
+	}
+	md := s.Markdown()
+	for _, want := range []string{
+		"| scan-fs | ✅ passed |  | 3.0s |",
+		"### Findings by severity (trivy fs, gate HIGH,CRITICAL)\n\n| Severity | Found | Blocking | Accepted |\n|---|---|---|---|\n| CRITICAL | 1 | 0 | 1 |\n| HIGH | 2 | 2 | 0 |\n| LOW | 7 | 0 | 0 |\n",
+		"In the pipeline artifact `validation-reports`:\n\n- JUnit: validation stages: [`reports/junit/stages.xml`](reports/junit/stages.xml)\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if md2 := (Summary{Stages: s.Stages}).Markdown(); strings.Contains(md2, "### Findings") || strings.Contains(md2, "### Reports") {
+		t.Errorf("empty sections rendered:\n%s", md2)
+	}
+}
