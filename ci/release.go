@@ -131,6 +131,9 @@ func (p *Pipeline) Release(
 	}
 	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.version, Stages: summary.Summary{Title: "Release"}}
 	err = r.run(ctx)
+	if err == nil {
+		r.report.Stages.Artifact, r.report.Stages.Reports = "release-reports", releaseReportLinks(r.platforms)
+	}
 	md := r.report.Markdown()
 	if err != nil {
 		return nil, fmt.Errorf("%s\n%w", md, err)
@@ -292,16 +295,15 @@ func (r *releaseRun) scan(ctx context.Context, i int, component string) (string,
 	var counts []string
 	for j, variant := range r.images[component] {
 		res, c := r.p.scanImageStage(ctx, variant, r.severity, r.ignoreUnfixed)
-		dir := component
-		if len(r.platforms) > 1 {
-			dir = component + "/" + strings.ReplaceAll(string(r.platforms[j]), "/", "-")
-		}
+		dir := scanDir(component, r.platforms, j)
 		if res.reports != nil {
 			r.reports = r.reports.WithDirectory(dir, res.reports)
 		}
 		if c != nil {
 			counts = append(counts, c.String())
 		}
+		r.report.Stages.Severities = summary.AddSeverities(r.report.Stages.Severities, res.severities)
+		r.report.Stages.SeverityScope = "trivy image, every image, gate " + r.severity
 		details = append(details, res.details)
 		if res.err != nil {
 			return strings.Join(details, "; "), res.err
@@ -417,4 +419,36 @@ func shortSHA(s string) string {
 		return s[:12]
 	}
 	return s
+}
+
+// releaseReportLinks names the files a finished release exports, by their path in the export
+// (the main pipeline's artifact release-reports).
+func releaseReportLinks(platforms []dagger.Platform) []summary.Report {
+	links := []summary.Report{
+		{Name: "release manifest (images by digest, SBOMs, values commit)", Path: "release.json"},
+		{Name: "JUnit, release stages (Tests tab)", Path: testreports.JUnitRelease},
+		{Name: "public key of the signatures", Path: "cosign.pub"},
+		{Name: "helm/app/values.yaml as released", Path: "values.yaml"},
+	}
+	for _, c := range releaseplan.Components {
+		for j := range max(len(platforms), 1) {
+			dir := scanDir(c.Name, platforms, j)
+			links = append(links,
+				summary.Report{Name: dir + ": Trivy image scan", Path: dir + "/" + trivyImageJSON},
+				summary.Report{Name: dir + ": Trivy gate verdict", Path: dir + "/" + trivyImageGate})
+		}
+		links = append(links,
+			summary.Report{Name: c.Name + ": SBOM (SPDX)", Path: c.Name + "/" + sbomSPDXFile},
+			summary.Report{Name: c.Name + ": SBOM (CycloneDX)", Path: c.Name + "/" + sbomCycloneDXFile})
+	}
+	return links
+}
+
+// scanDir is where the scan of a component's j-th platform goes in the export: the component's
+// directory, or one per platform when several were built.
+func scanDir(component string, platforms []dagger.Platform, j int) string {
+	if len(platforms) <= 1 {
+		return component
+	}
+	return component + "/" + strings.ReplaceAll(string(platforms[j]), "/", "-")
 }

@@ -78,8 +78,9 @@ func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container, 
 	gate := trivyreport.RenderMarkdown(verdict)
 	counts := trivyreport.CountBySeverity(verdict.All)
 	res := stageResult{
-		details: fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d", counts, severities, len(verdict.Blocking), len(verdict.Ignored)),
-		reports: reports.WithNewFile(trivyImageGate, gate),
+		details:    fmt.Sprintf("findings: %s; blocking at %s: %d; accepted: %d", counts, severities, len(verdict.Blocking), len(verdict.Ignored)),
+		reports:    reports.WithNewFile(trivyImageGate, gate),
+		severities: trivyreport.SeverityRows(verdict),
 	}
 	if err := verdict.Err(); err != nil {
 		res.err = fmt.Errorf("%w\n\n%s", err, gate)

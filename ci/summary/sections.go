@@ -43,3 +43,21 @@ func (s Summary) reportsMarkdown(b *strings.Builder) {
 		fmt.Fprintf(b, "- %s: [`%s`](%s)\n", r.Name, r.Path, r.Path)
 	}
 }
+
+// AddSeverities sums rows by severity, keeping the order in which severities first appear: the
+// release adds up the scans of all its images.
+func AddSeverities(total, rows []SeverityRow) []SeverityRow {
+	for _, r := range rows {
+		i := 0
+		for i < len(total) && total[i].Severity != r.Severity {
+			i++
+		}
+		if i == len(total) {
+			total = append(total, SeverityRow{Severity: r.Severity})
+		}
+		total[i].Found += r.Found
+		total[i].Blocking += r.Blocking
+		total[i].Accepted += r.Accepted
+	}
+	return total
+}

@@ -94,3 +94,12 @@ func TestMarkdownCountsSeveritiesAndLinksReports(t *testing.T) {
 		t.Errorf("empty sections rendered:\n%s", md2)
 	}
 }
+
+func TestAddSeveritiesSumsBySeverity(t *testing.T) {
+	got := AddSeverities(nil, []SeverityRow{{"HIGH", 1, 1, 0}, {"LOW", 2, 0, 0}})
+	got = AddSeverities(got, []SeverityRow{{"HIGH", 2, 0, 1}, {"MEDIUM", 3, 0, 0}})
+	want := []SeverityRow{{"HIGH", 3, 1, 1}, {"LOW", 2, 0, 0}, {"MEDIUM", 3, 0, 0}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
