@@ -73,7 +73,7 @@ func (c *rawClient) roundTrip(method, path string, body []byte) (int, error) {
 	return c.readResponse()
 }
 
-var errChunked = errors.New("response without Content-Length (chunked): rawClient reads only sized bodies")
+var errNoLength = errors.New("response with neither Content-Length nor chunked encoding")
 
 func (c *rawClient) readResponse() (int, error) {
 	line, err := c.r.ReadSlice('\n')
@@ -88,7 +88,7 @@ func (c *rawClient) readResponse() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("malformed status line %q", line)
 	}
-	length, closing := -1, false
+	length, chunked, closing := -1, false, false
 	for {
 		line, err := c.r.ReadSlice('\n')
 		if err != nil {
@@ -106,15 +106,19 @@ func (c *rawClient) readResponse() (int, error) {
 				return 0, fmt.Errorf("malformed Content-Length %q", value)
 			}
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			return 0, errChunked
+			chunked = bytes.EqualFold(value, []byte("chunked"))
 		case bytes.EqualFold(name, []byte("Connection")) && bytes.EqualFold(value, []byte("close")):
 			closing = true
 		}
 	}
-	if length < 0 && status != 204 && status != 304 {
-		return 0, errChunked
-	}
-	if length > 0 {
+	switch {
+	case chunked:
+		if err := c.discardChunks(); err != nil {
+			return 0, err
+		}
+	case length < 0 && status != 204 && status != 304:
+		return 0, errNoLength
+	case length > 0:
 		if _, err := c.r.Discard(length); err != nil {
 			return 0, fmt.Errorf("reading the body: %w", err)
 		}
@@ -124,4 +128,34 @@ func (c *rawClient) readResponse() (int, error) {
 		c.conn = nil
 	}
 	return status, nil
+}
+
+// discardChunks reads a chunked body to its end: size lines, data, CRLF, and
+// the (empty) trailer after the last, zero-sized chunk.
+func (c *rawClient) discardChunks() error {
+	for {
+		line, err := c.r.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		hexSize, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+		size, err := strconv.ParseInt(string(hexSize), 16, 64)
+		if err != nil || size < 0 {
+			return fmt.Errorf("malformed chunk size %q", line)
+		}
+		if size == 0 {
+			for { // trailer lines up to the blank one
+				line, err := c.r.ReadSlice('\n')
+				if err != nil {
+					return err
+				}
+				if len(bytes.TrimRight(line, "\r\n")) == 0 {
+					return nil
+				}
+			}
+		}
+		if _, err := c.r.Discard(int(size) + 2); err != nil {
+			return fmt.Errorf("reading a chunk: %w", err)
+		}
+	}
 }
