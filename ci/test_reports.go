@@ -18,15 +18,14 @@ const goReportsPath = "/reports"
 // vite.config.ts, relative to frontend/).
 const frontendReportsPath = "/src/reports"
 
-// goReportTools builds gotestsum and gocover-cobertura at their pinned versions through the
-// configured GOPROXY. Static, so that they also run in the Alpine PostgreSQL image of the
-// backend tests; cached like any layer.
+// goReportTools builds gotestsum and gocover-cobertura as tools/testreports pins them, through
+// the configured GOPROXY (its go.sum verifies them: no checksum database needed). Static, so
+// that they also run in the Alpine PostgreSQL image of the backend tests; cached like any layer.
 func (p *Pipeline) goReportTools() *dagger.Directory {
 	return p.goContainer().
-		WithEnvVariable("GOBIN", "/tools").
-		WithEnvVariable("GOFLAGS", "-trimpath").
-		WithExec([]string{"go", "install", testreports.Gotestsum}).
-		WithExec([]string{"go", "install", testreports.GocoverCobertura}).
+		WithDirectory("/tools-src", p.Source.Directory(testreports.ToolsModule)).
+		WithWorkdir("/tools-src").
+		WithExec([]string{"go", "build", "-trimpath", "-o", "/tools/", testreports.GotestsumPackage, testreports.GocoverCoberturaPackage}).
 		Directory("/tools")
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds gotestsum from the Go module proxy (once) and prints the path of the binary, cached
-# like the other tools: it writes the Go tests' JUnit. The module's test stages build the same
-# version (ci/testreports: a test holds both to one pin).
+# Builds gotestsum as pinned in tools/testreports/go.mod (once) and prints the path of the binary,
+# cached like the other tools: it writes the Go tests' JUnit. The module's test stages build the
+# same pin (ci/test_reports.go); a test holds the version here to go.mod's.
 set -euo pipefail
 
 version=v1.13.0
+root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/gotestsum-${version}"
 bin="$cache/gotestsum"
 
@@ -15,6 +16,7 @@ flock 9
 
 if [ ! -x "$bin" ]; then
   echo "building gotestsum ${version} into ${cache} (under a minute)" >&2
-  CGO_ENABLED=0 GOBIN="$cache" GOFLAGS=-trimpath go install "gotest.tools/gotestsum@${version}" >&2
+  (cd "$root/tools/testreports" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" gotest.tools/gotestsum) >&2
+  mv "$bin.tmp" "$bin"
 fi
 echo "$bin"

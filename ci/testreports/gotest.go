@@ -5,11 +5,13 @@ import (
 	"strings"
 )
 
-// The converters, pinned. scripts/tool-gotestsum.sh and scripts/tool-gocover-cobertura.sh build
-// the same versions for make test (a test checks they agree).
+// The converters are pinned in ToolsModule (its go.mod's tool directives and go.sum): the test
+// stages build them from there, as scripts/tool-gotestsum.sh and scripts/tool-gocover-cobertura.sh
+// do for make test.
 const (
-	Gotestsum        = "gotest.tools/gotestsum@v1.13.0"
-	GocoverCobertura = "github.com/boumenot/gocover-cobertura@v1.5.0"
+	ToolsModule             = "tools/testreports"
+	GotestsumPackage        = "gotest.tools/gotestsum"
+	GocoverCoberturaPackage = "github.com/boumenot/gocover-cobertura"
 )
 
 // GoTest names the reports of one Go test run, relative to Dir.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -168,19 +169,29 @@ func assertCobertura(t *testing.T, path string) {
 	}
 }
 
-// The scripts that build the converters for make test pin what the module's stages install.
-func TestToolScriptsPinTheModulesVersions(t *testing.T) {
-	for script, pin := range map[string]string{
-		"tool-gotestsum.sh":         Gotestsum,
-		"tool-gocover-cobertura.sh": GocoverCobertura,
+// The tools module pins both converters, and the scripts that build them for make test name the
+// versions it pins (their cache directories are keyed by it).
+func TestToolsModulePinsTheConvertersTheScriptsBuild(t *testing.T) {
+	gomod, err := os.ReadFile(filepath.Join("..", "..", ToolsModule, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for script, pkg := range map[string]string{
+		"tool-gotestsum.sh":         GotestsumPackage,
+		"tool-gocover-cobertura.sh": GocoverCoberturaPackage,
 	} {
+		m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(pkg) + ` (v\S+)`).FindSubmatch(gomod)
+		if m == nil || !regexp.MustCompile(`(?m)^tool \(\n(\s+\S+\n)*\s+`+regexp.QuoteMeta(pkg)+`\n`).Match(gomod) {
+			t.Errorf("%s/go.mod neither requires nor lists as a tool %s", ToolsModule, pkg)
+			continue
+		}
 		data, err := os.ReadFile(filepath.Join("..", "..", "scripts", script))
 		if err != nil {
 			t.Fatal(err)
 		}
-		module, version, _ := strings.Cut(pin, "@")
-		if !strings.Contains(string(data), "\nversion="+version+"\n") || !strings.Contains(string(data), `"`+module+`@${version}"`) {
-			t.Errorf("scripts/%s does not build %s", script, pin)
+		if !strings.Contains(string(data), "\nversion="+string(m[1])+"\n") || !strings.Contains(string(data), " "+pkg+")") ||
+			!strings.Contains(string(data), `cd "$root/`+ToolsModule+`"`) {
+			t.Errorf("scripts/%s does not build %s %s from %s", script, pkg, m[1], ToolsModule)
 		}
 	}
 }
