@@ -13,7 +13,13 @@ func TestSeverityRowsOfARealScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := SeverityRows(v)
-	want := []summary.SeverityRow{{"CRITICAL", 0, 0, 0}, {"HIGH", 4, 4, 0}, {"MEDIUM", 4, 0, 0}, {"LOW", 11, 0, 0}, {"UNKNOWN", 0, 0, 0}}
+	want := []summary.SeverityRow{
+		{Severity: "CRITICAL", Found: 0, Blocking: 0, Accepted: 0},
+		{Severity: "HIGH", Found: 4, Blocking: 4, Accepted: 0},
+		{Severity: "MEDIUM", Found: 4, Blocking: 0, Accepted: 0},
+		{Severity: "LOW", Found: 11, Blocking: 0, Accepted: 0},
+		{Severity: "UNKNOWN", Found: 0, Blocking: 0, Accepted: 0},
+	}
 	if len(rows) != len(want) {
 		t.Fatalf("rows = %+v", rows)
 	}
