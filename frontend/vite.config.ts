@@ -37,6 +37,8 @@ export default defineConfig({
       exclude: ["src/**/*.test.{ts,tsx}", "src/test/**"],
       reporter: ["text-summary", ["cobertura", { file: "frontend.cobertura.xml" }]],
       reportsDirectory: "reports/coverage",
+      // A failing test must not also empty the Coverage tab.
+      reportOnFailure: true,
     },
   },
 });
