@@ -95,7 +95,7 @@ func TestPullRequestPipelinePublishesEveryReport(t *testing.T) {
 	}
 
 	security := tasks(steps, "AdvancedSecurity-Publish@1")
-	if len(security) != 1 || security[0].Template != "${{ if parameters.advancedSecurity }}" ||
+	if len(security) != 1 || security[0].Template != "${{ if eq(parameters.advancedSecurity, true) }}" ||
 		security[0].Inputs["SarifsInputDirectory"] != "$(Build.ArtifactStagingDirectory)/CodeAnalysisLogs" {
 		t.Fatalf("want AdvancedSecurity-Publish@1 behind the advancedSecurity parameter, reading the collected SARIF; got %+v", security)
 	}
