@@ -13,6 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"dagger/pipeline/junit"
+	"dagger/pipeline/testreports"
 )
 
 // scenario is one thing a user does with the module, checked end to end.
@@ -129,6 +132,62 @@ func validateReportsPass(e *env) error {
 			return fmt.Errorf("validate-reports: %w", err)
 		}
 	}
+	return testReportsAgree(filepath.Join(out, "reports"))
+}
+
+// testReportsAgree reads the exported JUnit and Cobertura files as Azure DevOps would: each test
+// JUnit holds what its runner counted, with no failure; the stages' JUnit has a passed case per
+// stage; every coverage file covers some lines.
+func testReportsAgree(reports string) error {
+	read := func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(reports, name)) }
+	for _, run := range []struct {
+		junit, runner string
+		count         func([]byte) (junit.Counts, error)
+	}{
+		{testreports.JUnitGoBackend, testreports.GoTestJSONBackend, testreports.GoCounts},
+		{testreports.JUnitGoModule, testreports.GoTestJSONModule, testreports.GoCounts},
+		{testreports.JUnitFrontend, testreports.VitestSummary, testreports.VitestCounts},
+	} {
+		xml, err := read(run.junit)
+		if err != nil {
+			return err
+		}
+		own, err := read(run.runner)
+		if err != nil {
+			return err
+		}
+		want, err := run.count(own)
+		if err != nil {
+			return fmt.Errorf("%s: %w", run.runner, err)
+		}
+		got, err := testreports.Agree(xml, want)
+		if err != nil {
+			return fmt.Errorf("%s: %w", run.junit, err)
+		}
+		if got.Tests == 0 || got.Failures+got.Errors != 0 {
+			return fmt.Errorf("%s: %s", run.junit, got)
+		}
+	}
+	stages, err := read(testreports.JUnitStages)
+	if err != nil {
+		return err
+	}
+	doc, err := junit.Parse(stages)
+	if err != nil {
+		return err
+	}
+	if c := doc.Count(); c.Tests < 7 || c.Failures+c.Errors != 0 {
+		return fmt.Errorf("%s: %s, want a passed case per stage", testreports.JUnitStages, c)
+	}
+	for _, f := range []string{testreports.CoberturaGoBackend, testreports.CoberturaGoModule, testreports.CoberturaFrontend} {
+		data, err := read(f)
+		if err != nil {
+			return err
+		}
+		if rate, err := testreports.LineRate(data); err != nil || rate == 0 {
+			return fmt.Errorf("%s: line rate %v, %v", f, rate, err)
+		}
+	}
 	return nil
 }
 
@@ -227,7 +286,44 @@ func brokenGoTest(e *env) error {
 	if err := writeAndCommit(dir, test, src); err != nil {
 		return err
 	}
-	return e.failsWith(dir, []string{"test", "--go-packages", "./backend/internal/buildinfo/"}, "TestEnginetestBroken", "broken on purpose")
+	if err := e.failsWith(dir, []string{"test", "--go-packages", "./backend/internal/buildinfo/"}, "TestEnginetestBroken", "broken on purpose"); err != nil {
+		return err
+	}
+	// The Tests tab shows it: validate-reports' JUnit of the backend has the failed case with its
+	// message, and the stages' JUnit a failed backend stage.
+	out := filepath.Join(e.work, "broken-test-reports")
+	if c := e.call(dir, nil, "validate-reports", "export", "--path", out); c.err != nil {
+		return c.err
+	}
+	for _, want := range []struct{ file, name, message string }{
+		{testreports.JUnitGoBackend, "TestEnginetestBroken", "broken on purpose"},
+		{testreports.JUnitStages, "test: backend (Go)", ""},
+	} {
+		data, err := os.ReadFile(filepath.Join(out, "reports", want.file))
+		if err != nil {
+			return err
+		}
+		if err := failedCase(data, want.name, want.message); err != nil {
+			return fmt.Errorf("%s: %w", want.file, err)
+		}
+	}
+	return nil
+}
+
+// failedCase finds a failed test case named name whose failure mentions message.
+func failedCase(junitXML []byte, name, message string) error {
+	doc, err := junit.Parse(junitXML)
+	if err != nil {
+		return err
+	}
+	for _, suite := range doc.Suites {
+		for _, tc := range suite.Cases {
+			if tc.Name == name && tc.Failure != nil && strings.Contains(tc.Failure.Message+tc.Failure.Text, message) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("no failed case %q that says %q", name, message)
 }
 
 func smokeTest(e *env) error {
@@ -304,6 +400,18 @@ func releaseLocal(e *env) error {
 		if !strings.Contains(string(summary), stage) {
 			return fmt.Errorf("summary.md has no %q stage:\n%s", stage, summary)
 		}
+	}
+	// The main pipeline's Tests tab: one passed case per stage.
+	data, err := os.ReadFile(filepath.Join(out, testreports.JUnitRelease))
+	if err != nil {
+		return err
+	}
+	doc, err := junit.Parse(data)
+	if err != nil {
+		return err
+	}
+	if c := doc.Count(); c.Tests < 8 || c.Failures+c.Errors != 0 {
+		return fmt.Errorf("%s: %s, want a passed case per stage", testreports.JUnitRelease, c)
 	}
 	return nil
 }

@@ -127,7 +127,8 @@ func prepare(repo string) error {
 	if err != nil {
 		return err
 	}
-	if err := offline.PrepareGoModules(repo, filepath.Join(repo, "ci")); err != nil {
+	// The module's test stages also build the report converters from tools/testreports.
+	if err := offline.PrepareGoModules(repo, filepath.Join(repo, "ci"), filepath.Join(repo, "tools", "testreports")); err != nil {
 		return err
 	}
 	if err := offline.PrepareNpm(filepath.Join(cache, offline.NpmCacheSubdir),
