@@ -38,7 +38,7 @@ func main() {
 
 type options struct {
 	serverBin, loadgenBin, goBin, pprofDir string
-	tasks, concurrency                     int
+	tasks, concurrency, poolMaxConns       int
 	duration                               time.Duration
 }
 
@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.tasks, "tasks", 10000, "tasks to seed before the load")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "loadgen workers and pgbench clients")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "duration of each measurement")
+	fs.IntVar(&o.poolMaxConns, "pool-max-conns", 0, "the server's pool_max_conns (0: the server's default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,9 +69,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	serverURL := dbURL
+	if o.poolMaxConns > 0 {
+		serverURL += "&pool_max_conns=" + strconv.Itoa(o.poolMaxConns)
+	}
 	server := exec.Command(o.serverBin)
 	// Access logs stay on (info), as in production; they go to /dev/null.
-	server.Env = []string{"DATABASE_URL=" + dbURL, "PORT=" + strconv.Itoa(port), "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=info"}
+	server.Env = []string{"DATABASE_URL=" + serverURL, "PORT=" + strconv.Itoa(port), "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=info"}
 	var prof *profiler
 	if o.pprofDir != "" {
 		if prof, err = newProfiler(o.pprofDir); err != nil {
