@@ -45,7 +45,7 @@ func serve(state, gateway, repo string) error {
 	if err != nil {
 		return err
 	}
-	// A fixed port: the engine must be told to push to this registry over plain HTTP
+	// A fixed port: the engine must be told to pull from this registry over plain HTTP
 	// (hack/airgap/buildkitd.toml), which takes a host and port.
 	ln, err := net.Listen("tcp", fmt.Sprintf("0.0.0.0:%d", servePort))
 	if err != nil {
