@@ -36,9 +36,9 @@ fuzz-backend:
 # The Dagger module has its own go.mod (Dagger reads only ci/go.mod). Its generated bindings
 # (dagger develop) read the session's address at init: the unit tests never call the engine, so
 # any value lets package main's tests start. ci/testreports runs gotestsum and gocover-cobertura
-# for real: they are built once (scripts/tool-*.sh) and put on PATH.
+# for real: they are built once (scripts/tool-testreports.sh) and put on PATH.
 test-ci:
-	gotestsum="$$(bash scripts/tool-gotestsum.sh)"; cobertura="$$(bash scripts/tool-gocover-cobertura.sh)"; \
+	gotestsum="$$(bash scripts/tool-testreports.sh gotestsum)"; cobertura="$$(bash scripts/tool-testreports.sh gocover-cobertura)"; \
 	cd ci && $(GO) vet ./... && PATH="$${gotestsum%/*}:$${cobertura%/*}:$$PATH" DAGGER_SESSION_PORT=0 DAGGER_SESSION_TOKEN=unit-tests $(GO) test -count=1 ./...
 
 # Frontend unit tests, lint, typecheck and the production build with its size budget.

@@ -6,8 +6,7 @@ import (
 )
 
 // The converters are pinned in ToolsModule (its go.mod's tool directives and go.sum): the test
-// stages build them from there, as scripts/tool-gotestsum.sh and scripts/tool-gocover-cobertura.sh
-// do for make test.
+// stages build them from there, as scripts/tool-testreports.sh does for make test.
 const (
 	ToolsModule             = "tools/testreports"
 	GotestsumPackage        = "gotest.tools/gotestsum"
