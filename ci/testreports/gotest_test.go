@@ -36,7 +36,9 @@ func TestAdd(t *testing.T) {
 
 func TestDeliberateFailure(t *testing.T) { t.Errorf("deliberate failure: want 3, got %d", Add(1, 1)) }
 
-func TestSkipped(t *testing.T) { t.Skip("skipped on purpose") }
+func TestSkipped(t *testing.T) {
+	t.Skip("fixture: skipped on purpose, so that the JUnit's skip count is checked against go test -json")
+}
 
 func TestTable(t *testing.T) {
 	for _, n := range []int{1, 2, 3} {
@@ -59,7 +61,7 @@ func TestOther(t *testing.T) {}
 func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 	for _, tool := range []string{"gotestsum", "gocover-cobertura"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is not on PATH: make test-ci puts the build of scripts/tool-%s.sh there", tool, tool)
+			t.Fatalf("%s is not on PATH: make test-ci puts the build of scripts/tool-testreports.sh %s there", tool, tool)
 		}
 	}
 	src := t.TempDir()
@@ -112,6 +114,9 @@ func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 	}
 	if findCase(t, doc, "TestTable/n3").Failure == nil {
 		t.Fatal("the failing subtest is not a failed case")
+	}
+	if skipped := findCase(t, doc, "TestSkipped").Skipped; skipped == nil || !strings.Contains(skipped.Message+skipped.Text, "skipped on purpose") {
+		t.Fatalf("the skipped case does not say why it was skipped: %+v", skipped)
 	}
 
 	assertCobertura(t, filepath.Join(out, g.Cobertura))

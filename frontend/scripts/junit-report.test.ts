@@ -41,5 +41,6 @@ describe("Vitest JUnit report", () => {
     expect(count(xml, "failure")).toBe(summary.numFailedTests);
     expect(count(xml, "skipped")).toBe(summary.numPendingTests + summary.numTodoTests);
     expect(xml).toMatch(/<testcase[^>]*name="fixture &gt; fails on purpose"[^>]*>\s*<failure message="deliberate failure/);
+    expect(xml).toMatch(/<testcase[^>]*name="fixture &gt; nested &gt; is skipped on purpose, to count skips"[^>]*>\s*<skipped/);
   });
 });

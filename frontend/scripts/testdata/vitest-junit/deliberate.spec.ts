@@ -12,7 +12,8 @@ describe("fixture", () => {
   });
 
   describe("nested", () => {
-    it.skip("is skipped", () => {});
-    it.todo("is a todo");
+    // Skipped and todo on purpose: the JUnit must count both as skipped, as Vitest's summary does.
+    it.skip("is skipped on purpose, to count skips", () => {});
+    it.todo("is a todo on purpose, to count todos");
   });
 });
