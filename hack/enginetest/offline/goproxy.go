@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strings"
 )
@@ -94,37 +93,14 @@ func prepareGoModule(dir string) error {
 // the protocol names them (upper case escaped as "!x" in both). @latest and the checksum
 // database proxy (/sumdb/...) are answered 404, which the go command takes as "not here".
 func GoProxy(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		p := path.Clean("/" + r.URL.Path)
-		if !goProxyFile(p) {
-			http.NotFound(w, r)
-			return
-		}
-		file := filepath.Join(dir, filepath.FromSlash(p))
-		f, err := os.Open(file)
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil || st.IsDir() {
-			http.NotFound(w, r)
-			return
-		}
+	return serveFiles(dir, goProxyFile, func(p string) string {
 		switch {
 		case strings.HasSuffix(p, ".zip"):
-			w.Header().Set("Content-Type", "application/zip")
+			return "application/zip"
 		case strings.HasSuffix(p, ".info"):
-			w.Header().Set("Content-Type", "application/json")
-		default:
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			return "application/json"
 		}
-		http.ServeContent(w, r, "", st.ModTime(), f)
+		return "text/plain; charset=utf-8"
 	})
 }
 

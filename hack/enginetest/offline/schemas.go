@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -117,30 +116,8 @@ func KubeVersionFromChart(chartYAML string) (string, error) {
 // Schemas serves a directory written by PrepareSchemas (a plain file server of its .json files,
 // without directory listings). Mount it where KubeconformSchemaLocations points.
 func Schemas(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		p := path.Clean("/" + r.URL.Path)
-		if !strings.HasSuffix(p, ".json") {
-			http.NotFound(w, r)
-			return
-		}
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil || st.IsDir() {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		http.ServeContent(w, r, "", st.ModTime(), f)
-	})
+	isJSON := func(p string) bool { return strings.HasSuffix(p, ".json") }
+	return serveFiles(dir, isJSON, func(string) string { return "application/json" })
 }
 
 // replaceDir writes files (relative slash paths → content) into a fresh directory and then
