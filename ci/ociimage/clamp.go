@@ -39,7 +39,7 @@ func Clamp(img v1.Image, epoch time.Time) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := mutate.ConfigMediaType(mutate.MediaType(empty.Image, manifest.MediaType), manifest.Config.MediaType)
+	adds := make([]mutate.Addendum, 0, len(layers))
 	diffIDs := make([]v1.Hash, 0, len(layers))
 	for i, layer := range layers {
 		clamped, err := clampLayer(layer, epoch)
@@ -50,14 +50,16 @@ func Clamp(img v1.Image, epoch time.Time) (v1.Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		if out, err = mutate.Append(out, mutate.Addendum{Layer: clamped, MediaType: mediaType}); err != nil {
-			return nil, err
-		}
 		diffID, err := clamped.DiffID()
 		if err != nil {
 			return nil, err
 		}
+		adds = append(adds, mutate.Addendum{Layer: clamped, MediaType: mediaType})
 		diffIDs = append(diffIDs, diffID)
+	}
+	out, err := mutate.Append(mutate.ConfigMediaType(mutate.MediaType(empty.Image, manifest.MediaType), manifest.Config.MediaType), adds...)
+	if err != nil {
+		return nil, err
 	}
 	config = config.DeepCopy()
 	config.Created = v1.Time{Time: clampTime(config.Created.Time, epoch)}
