@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/loadreport"
 )
 
 // report holds every figure of one run; print puts each beside its goal.
 type report struct {
 	options
-	backend  []loadResult // list, get, create
-	postgres []ceiling    // the same operations, PostgreSQL alone
-	peakRSS  int          // KiB
+	backend  []loadreport.Result // list, get, create
+	postgres []ceiling           // the same operations, PostgreSQL alone
+	peakRSS  int                 // KiB
 	allocs   allocs
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"text/tabwriter"
 	"time"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/loadreport"
 )
 
 func printTable(out io.Writer, o options, seeded int, r results) {
@@ -43,22 +45,12 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// opResult is one operation's line of -json output (benchbackend reads it).
-type opResult struct {
-	Op       string  `json:"op"`
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
-	RPS      float64 `json:"rps"`
-	P50ms    float64 `json:"p50Ms"`
-	P99ms    float64 `json:"p99Ms"`
-}
-
 func printJSON(out io.Writer, r results) error {
 	enc := json.NewEncoder(out)
 	for _, op := range r.order {
 		s := r.ops[op]
 		slices.Sort(s.latencies)
-		if err := enc.Encode(opResult{
+		if err := enc.Encode(loadreport.Result{
 			Op: op, Requests: len(s.latencies), Errors: s.errors,
 			RPS:   float64(len(s.latencies)) / r.elapsed.Seconds(),
 			P50ms: ms(percentile(s.latencies, 0.50)), P99ms: ms(percentile(s.latencies, 0.99)),
