@@ -50,10 +50,10 @@ func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
 	return runs, nil
 }
 
-// kubeVersion is the explicit version, or the floor of helm/app/Chart.yaml's kubeVersion.
-func (p *Pipeline) kubeVersion(ctx context.Context, explicit string) (string, error) {
-	if explicit != "" {
-		return explicit, nil
+// kubeVersion is with-validation's version, or the floor of helm/app/Chart.yaml's kubeVersion.
+func (p *Pipeline) kubeVersion(ctx context.Context) (string, error) {
+	if p.KubernetesVersion != "" {
+		return p.KubernetesVersion, nil
 	}
 	chartYAML, err := p.Source.File(charts.Dir("app") + "/Chart.yaml").Contents(ctx)
 	if err != nil {

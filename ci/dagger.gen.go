@@ -61,33 +61,108 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r Pipeline) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source            *dagger.Directory
-		GoProxy           string
-		NpmRegistry       string
-		KubernetesSchemas string
-		CRDSchemas        string
-		TrivyDB           string
-		TrivyDBInsecure   bool
+		Source             *dagger.Directory
+		GoProxy            string
+		NpmRegistry        string
+		KubernetesSchemas  string
+		CRDSchemas         string
+		Severity           string
+		IgnoreUnfixed      bool
+		TrivyDB            string
+		TrivyDBInsecure    bool
+		KubernetesVersion  string
+		SkipKinds          []string
+		GoPackages         []string
+		RegistryKind       string
+		RegistryAddress    string
+		RegistryUsername   string
+		RegistryPassword   *dagger.Secret
+		EcrNamespace       string
+		AwsAccountID       string
+		AwsRegion          string
+		AwsAccessKeyID     *dagger.Secret
+		AwsSecretAccessKey *dagger.Secret
+		AwsSessionToken    *dagger.Secret
+		CosignKey          *dagger.Secret
+		CosignPassword     *dagger.Secret
+		RekorURL           string
+		GitRepoURL         string
+		GitToken           *dagger.Secret
+		GitBranch          string
+		GitUsername        string
+		GitAuthor          string
+		ValuesPath         string
+		GitCACertificate   *dagger.File
 	}
 	concrete.Source = r.Source
 	concrete.GoProxy = r.GoProxy
 	concrete.NpmRegistry = r.NpmRegistry
 	concrete.KubernetesSchemas = r.KubernetesSchemas
 	concrete.CRDSchemas = r.CRDSchemas
+	concrete.Severity = r.Severity
+	concrete.IgnoreUnfixed = r.IgnoreUnfixed
 	concrete.TrivyDB = r.TrivyDB
 	concrete.TrivyDBInsecure = r.TrivyDBInsecure
+	concrete.KubernetesVersion = r.KubernetesVersion
+	concrete.SkipKinds = r.SkipKinds
+	concrete.GoPackages = r.GoPackages
+	concrete.RegistryKind = r.RegistryKind
+	concrete.RegistryAddress = r.RegistryAddress
+	concrete.RegistryUsername = r.RegistryUsername
+	concrete.RegistryPassword = r.RegistryPassword
+	concrete.EcrNamespace = r.EcrNamespace
+	concrete.AwsAccountID = r.AwsAccountID
+	concrete.AwsRegion = r.AwsRegion
+	concrete.AwsAccessKeyID = r.AwsAccessKeyID
+	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
+	concrete.AwsSessionToken = r.AwsSessionToken
+	concrete.CosignKey = r.CosignKey
+	concrete.CosignPassword = r.CosignPassword
+	concrete.RekorURL = r.RekorURL
+	concrete.GitRepoURL = r.GitRepoURL
+	concrete.GitToken = r.GitToken
+	concrete.GitBranch = r.GitBranch
+	concrete.GitUsername = r.GitUsername
+	concrete.GitAuthor = r.GitAuthor
+	concrete.ValuesPath = r.ValuesPath
+	concrete.GitCACertificate = r.GitCACertificate
 	return json.Marshal(&concrete)
 }
 
 func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source            *dagger.Directory
-		GoProxy           string
-		NpmRegistry       string
-		KubernetesSchemas string
-		CRDSchemas        string
-		TrivyDB           string
-		TrivyDBInsecure   bool
+		Source             *dagger.Directory
+		GoProxy            string
+		NpmRegistry        string
+		KubernetesSchemas  string
+		CRDSchemas         string
+		Severity           string
+		IgnoreUnfixed      bool
+		TrivyDB            string
+		TrivyDBInsecure    bool
+		KubernetesVersion  string
+		SkipKinds          []string
+		GoPackages         []string
+		RegistryKind       string
+		RegistryAddress    string
+		RegistryUsername   string
+		RegistryPassword   *dagger.Secret
+		EcrNamespace       string
+		AwsAccountID       string
+		AwsRegion          string
+		AwsAccessKeyID     *dagger.Secret
+		AwsSecretAccessKey *dagger.Secret
+		AwsSessionToken    *dagger.Secret
+		CosignKey          *dagger.Secret
+		CosignPassword     *dagger.Secret
+		RekorURL           string
+		GitRepoURL         string
+		GitToken           *dagger.Secret
+		GitBranch          string
+		GitUsername        string
+		GitAuthor          string
+		ValuesPath         string
+		GitCACertificate   *dagger.File
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -98,8 +173,73 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.NpmRegistry = concrete.NpmRegistry
 	r.KubernetesSchemas = concrete.KubernetesSchemas
 	r.CRDSchemas = concrete.CRDSchemas
+	r.Severity = concrete.Severity
+	r.IgnoreUnfixed = concrete.IgnoreUnfixed
 	r.TrivyDB = concrete.TrivyDB
 	r.TrivyDBInsecure = concrete.TrivyDBInsecure
+	r.KubernetesVersion = concrete.KubernetesVersion
+	r.SkipKinds = concrete.SkipKinds
+	r.GoPackages = concrete.GoPackages
+	r.RegistryKind = concrete.RegistryKind
+	r.RegistryAddress = concrete.RegistryAddress
+	r.RegistryUsername = concrete.RegistryUsername
+	r.RegistryPassword = concrete.RegistryPassword
+	r.EcrNamespace = concrete.EcrNamespace
+	r.AwsAccountID = concrete.AwsAccountID
+	r.AwsRegion = concrete.AwsRegion
+	r.AwsAccessKeyID = concrete.AwsAccessKeyID
+	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
+	r.AwsSessionToken = concrete.AwsSessionToken
+	r.CosignKey = concrete.CosignKey
+	r.CosignPassword = concrete.CosignPassword
+	r.RekorURL = concrete.RekorURL
+	r.GitRepoURL = concrete.GitRepoURL
+	r.GitToken = concrete.GitToken
+	r.GitBranch = concrete.GitBranch
+	r.GitUsername = concrete.GitUsername
+	r.GitAuthor = concrete.GitAuthor
+	r.ValuesPath = concrete.ValuesPath
+	r.GitCACertificate = concrete.GitCACertificate
+	return nil
+}
+
+func (r Published) MarshalJSON() ([]byte, error) {
+	var concrete struct {
+		Ref               string
+		PublicKey         *dagger.File
+		Pipeline          *Pipeline
+		Registry          *dagger.Service
+		EphemeralKey      *dagger.Secret
+		EphemeralPassword *dagger.Secret
+	}
+	concrete.Ref = r.Ref
+	concrete.PublicKey = r.PublicKey
+	concrete.Pipeline = r.Pipeline
+	concrete.Registry = r.Registry
+	concrete.EphemeralKey = r.EphemeralKey
+	concrete.EphemeralPassword = r.EphemeralPassword
+	return json.Marshal(&concrete)
+}
+
+func (r *Published) UnmarshalJSON(bs []byte) error {
+	var concrete struct {
+		Ref               string
+		PublicKey         *dagger.File
+		Pipeline          *Pipeline
+		Registry          *dagger.Service
+		EphemeralKey      *dagger.Secret
+		EphemeralPassword *dagger.Secret
+	}
+	err := json.Unmarshal(bs, &concrete)
+	if err != nil {
+		return err
+	}
+	r.Ref = concrete.Ref
+	r.PublicKey = concrete.PublicKey
+	r.Pipeline = concrete.Pipeline
+	r.Registry = concrete.Registry
+	r.EphemeralKey = concrete.EphemeralKey
+	r.EphemeralPassword = concrete.EphemeralPassword
 	return nil
 }
 
@@ -222,111 +362,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 	switch parentName {
 	case "Pipeline":
 		switch fnName {
-		case "Attest":
-			var parent Pipeline
-			err = json.Unmarshal(parentJSON, &parent)
-			if err != nil {
-				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var imageRef string
-			if inputArgs["imageRef"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["imageRef"]), &imageRef)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg imageRef", err))
-				}
-			}
-			var sbom *dagger.File
-			if inputArgs["sbom"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["sbom"]), &sbom)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sbom", err))
-				}
-			}
-			var sbomFormat string
-			if inputArgs["sbomFormat"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["sbomFormat"]), &sbomFormat)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sbomFormat", err))
-				}
-			}
-			var cosignKey *dagger.Secret
-			if inputArgs["cosignKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignKey"]), &cosignKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignKey", err))
-				}
-			}
-			var cosignPassword *dagger.Secret
-			if inputArgs["cosignPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignPassword"]), &cosignPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignPassword", err))
-				}
-			}
-			var rekorUrl string
-			if inputArgs["rekorUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
-				}
-			}
-			var registry string
-			if inputArgs["registry"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
-				}
-			}
-			var registryUsername string
-			if inputArgs["registryUsername"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
-				}
-			}
-			var registryPassword *dagger.Secret
-			if inputArgs["registryPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
-				}
-			}
-			var awsAccountId string
-			if inputArgs["awsAccountId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccountId"]), &awsAccountId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccountId", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			return (*Pipeline).Attest(&parent, ctx, imageRef, sbom, sbomFormat, cosignKey, cosignPassword, rekorUrl, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken)
 		case "Build":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -396,33 +431,12 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg frontendDigest", err))
 				}
 			}
-			var valuesPath string
-			if inputArgs["valuesPath"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["valuesPath"]), &valuesPath)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
-				}
-			}
-			return (*Pipeline).BumpValues(&parent, ctx, gitSha, backendDigest, frontendDigest, valuesPath)
+			return (*Pipeline).BumpValues(&parent, ctx, gitSha, backendDigest, frontendDigest)
 		case "GitPush":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var repoUrl string
-			if inputArgs["repoUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["repoUrl"]), &repoUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repoUrl", err))
-				}
-			}
-			var token *dagger.Secret
-			if inputArgs["token"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["token"]), &token)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg token", err))
-				}
 			}
 			var gitSha string
 			if inputArgs["gitSha"] != nil {
@@ -445,49 +459,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg frontendDigest", err))
 				}
 			}
-			var branch string
-			if inputArgs["branch"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["branch"]), &branch)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg branch", err))
-				}
-			}
-			var username string
-			if inputArgs["username"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["username"]), &username)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg username", err))
-				}
-			}
-			var authorName string
-			if inputArgs["authorName"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["authorName"]), &authorName)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg authorName", err))
-				}
-			}
-			var authorEmail string
-			if inputArgs["authorEmail"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["authorEmail"]), &authorEmail)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg authorEmail", err))
-				}
-			}
-			var valuesPath string
-			if inputArgs["valuesPath"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["valuesPath"]), &valuesPath)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
-				}
-			}
-			var caCertificate *dagger.File
-			if inputArgs["caCertificate"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["caCertificate"]), &caCertificate)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg caCertificate", err))
-				}
-			}
-			return (*Pipeline).GitPush(&parent, ctx, repoUrl, token, gitSha, backendDigest, frontendDigest, branch, username, authorName, authorEmail, valuesPath, caCertificate)
+			return (*Pipeline).GitPush(&parent, ctx, gitSha, backendDigest, frontendDigest)
 		case "Lint":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -501,14 +473,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var kubernetesVersion string
-			if inputArgs["kubernetesVersion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["kubernetesVersion"]), &kubernetesVersion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg kubernetesVersion", err))
-				}
-			}
-			return nil, (*Pipeline).Policies(&parent, ctx, kubernetesVersion)
+			return nil, (*Pipeline).Policies(&parent, ctx)
 		case "Publish":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -536,63 +501,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg tag", err))
 				}
 			}
-			var registry string
-			if inputArgs["registry"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
+			return (*Pipeline).Publish(&parent, ctx, image, repository, tag)
+		case "Published":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var ref string
+			if inputArgs["ref"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["ref"]), &ref)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ref", err))
 				}
 			}
-			var registryUsername string
-			if inputArgs["registryUsername"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
-				}
-			}
-			var registryPassword *dagger.Secret
-			if inputArgs["registryPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
-				}
-			}
-			var awsAccountId string
-			if inputArgs["awsAccountId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccountId"]), &awsAccountId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccountId", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			return (*Pipeline).Publish(&parent, ctx, image, repository, tag, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken)
+			return (*Pipeline).Published(&parent, ref)
 		case "Release":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -627,97 +550,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platforms", err))
 				}
 			}
-			var severity string
-			if inputArgs["severity"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["severity"]), &severity)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg severity", err))
-				}
-			}
-			var ignoreUnfixed bool
-			if inputArgs["ignoreUnfixed"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["ignoreUnfixed"]), &ignoreUnfixed)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ignoreUnfixed", err))
-				}
-			}
-			var registry string
-			if inputArgs["registry"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
-				}
-			}
-			var registryUsername string
-			if inputArgs["registryUsername"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
-				}
-			}
-			var registryPassword *dagger.Secret
-			if inputArgs["registryPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
-				}
-			}
-			var awsAccountId string
-			if inputArgs["awsAccountId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccountId"]), &awsAccountId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccountId", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			var cosignKey *dagger.Secret
-			if inputArgs["cosignKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignKey"]), &cosignKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignKey", err))
-				}
-			}
-			var cosignPassword *dagger.Secret
-			if inputArgs["cosignPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignPassword"]), &cosignPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignPassword", err))
-				}
-			}
-			var rekorUrl string
-			if inputArgs["rekorUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
-				}
-			}
 			var gitPush bool
 			if inputArgs["gitPush"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["gitPush"]), &gitPush)
@@ -725,77 +557,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitPush", err))
 				}
 			}
-			var gitRepoUrl string
-			if inputArgs["gitRepoUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitRepoUrl"]), &gitRepoUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitRepoUrl", err))
-				}
-			}
-			var gitBranch string
-			if inputArgs["gitBranch"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitBranch"]), &gitBranch)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitBranch", err))
-				}
-			}
-			var gitUsername string
-			if inputArgs["gitUsername"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitUsername"]), &gitUsername)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitUsername", err))
-				}
-			}
-			var gitToken *dagger.Secret
-			if inputArgs["gitToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitToken"]), &gitToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitToken", err))
-				}
-			}
-			var gitAuthorName string
-			if inputArgs["gitAuthorName"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitAuthorName"]), &gitAuthorName)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitAuthorName", err))
-				}
-			}
-			var gitAuthorEmail string
-			if inputArgs["gitAuthorEmail"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitAuthorEmail"]), &gitAuthorEmail)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitAuthorEmail", err))
-				}
-			}
-			var valuesPath string
-			if inputArgs["valuesPath"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["valuesPath"]), &valuesPath)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
-				}
-			}
-			var gitCaCertificate *dagger.File
-			if inputArgs["gitCaCertificate"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["gitCaCertificate"]), &gitCaCertificate)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitCaCertificate", err))
-				}
-			}
-			return (*Pipeline).Release(&parent, ctx, gitSha, version, buildTime, platforms, severity, ignoreUnfixed, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, cosignKey, cosignPassword, rekorUrl, gitPush, gitRepoUrl, gitBranch, gitUsername, gitToken, gitAuthorName, gitAuthorEmail, valuesPath, gitCaCertificate)
+			return (*Pipeline).Release(&parent, ctx, gitSha, version, buildTime, platforms, gitPush)
 		case "Render":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var kubernetesVersion string
-			if inputArgs["kubernetesVersion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["kubernetesVersion"]), &kubernetesVersion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg kubernetesVersion", err))
-				}
-			}
-			return (*Pipeline).Render(&parent, ctx, kubernetesVersion)
+			return (*Pipeline).Render(&parent, ctx)
 		case "Sbom":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -816,21 +585,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var severity string
-			if inputArgs["severity"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["severity"]), &severity)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg severity", err))
-				}
-			}
-			var ignoreUnfixed bool
-			if inputArgs["ignoreUnfixed"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["ignoreUnfixed"]), &ignoreUnfixed)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ignoreUnfixed", err))
-				}
-			}
-			return (*Pipeline).ScanFs(&parent, ctx, severity, ignoreUnfixed)
+			return (*Pipeline).ScanFs(&parent, ctx)
 		case "ScanImage":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -844,133 +599,14 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg image", err))
 				}
 			}
-			var severity string
-			if inputArgs["severity"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["severity"]), &severity)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg severity", err))
-				}
-			}
-			var ignoreUnfixed bool
-			if inputArgs["ignoreUnfixed"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["ignoreUnfixed"]), &ignoreUnfixed)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ignoreUnfixed", err))
-				}
-			}
-			return (*Pipeline).ScanImage(&parent, ctx, image, severity, ignoreUnfixed)
+			return (*Pipeline).ScanImage(&parent, ctx, image)
 		case "Schemas":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var kubernetesVersion string
-			if inputArgs["kubernetesVersion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["kubernetesVersion"]), &kubernetesVersion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg kubernetesVersion", err))
-				}
-			}
-			var skipKinds []string
-			if inputArgs["skipKinds"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["skipKinds"]), &skipKinds)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg skipKinds", err))
-				}
-			}
-			return nil, (*Pipeline).Schemas(&parent, ctx, kubernetesVersion, skipKinds)
-		case "Sign":
-			var parent Pipeline
-			err = json.Unmarshal(parentJSON, &parent)
-			if err != nil {
-				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var imageRef string
-			if inputArgs["imageRef"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["imageRef"]), &imageRef)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg imageRef", err))
-				}
-			}
-			var cosignKey *dagger.Secret
-			if inputArgs["cosignKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignKey"]), &cosignKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignKey", err))
-				}
-			}
-			var cosignPassword *dagger.Secret
-			if inputArgs["cosignPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["cosignPassword"]), &cosignPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg cosignPassword", err))
-				}
-			}
-			var rekorUrl string
-			if inputArgs["rekorUrl"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
-				}
-			}
-			var registry string
-			if inputArgs["registry"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registry"]), &registry)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registry", err))
-				}
-			}
-			var registryUsername string
-			if inputArgs["registryUsername"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryUsername"]), &registryUsername)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryUsername", err))
-				}
-			}
-			var registryPassword *dagger.Secret
-			if inputArgs["registryPassword"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["registryPassword"]), &registryPassword)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg registryPassword", err))
-				}
-			}
-			var awsAccountId string
-			if inputArgs["awsAccountId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccountId"]), &awsAccountId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccountId", err))
-				}
-			}
-			var awsRegion string
-			if inputArgs["awsRegion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsRegion"]), &awsRegion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsRegion", err))
-				}
-			}
-			var awsAccessKeyId *dagger.Secret
-			if inputArgs["awsAccessKeyId"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsAccessKeyId"]), &awsAccessKeyId)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsAccessKeyId", err))
-				}
-			}
-			var awsSecretAccessKey *dagger.Secret
-			if inputArgs["awsSecretAccessKey"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSecretAccessKey"]), &awsSecretAccessKey)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSecretAccessKey", err))
-				}
-			}
-			var awsSessionToken *dagger.Secret
-			if inputArgs["awsSessionToken"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["awsSessionToken"]), &awsSessionToken)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg awsSessionToken", err))
-				}
-			}
-			return (*Pipeline).Sign(&parent, ctx, imageRef, cosignKey, cosignPassword, rekorUrl, registry, registryUsername, registryPassword, awsAccountId, awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken)
+			return nil, (*Pipeline).Schemas(&parent, ctx)
 		case "SmokeTest":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -984,57 +620,183 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var goPackages []string
-			if inputArgs["goPackages"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["goPackages"]), &goPackages)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goPackages", err))
-				}
-			}
-			return nil, (*Pipeline).Test(&parent, ctx, goPackages)
+			return nil, (*Pipeline).Test(&parent, ctx)
 		case "Validate":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
-			var severity string
-			if inputArgs["severity"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["severity"]), &severity)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg severity", err))
-				}
-			}
-			var ignoreUnfixed bool
-			if inputArgs["ignoreUnfixed"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["ignoreUnfixed"]), &ignoreUnfixed)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ignoreUnfixed", err))
-				}
-			}
-			var kubernetesVersion string
-			if inputArgs["kubernetesVersion"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["kubernetesVersion"]), &kubernetesVersion)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg kubernetesVersion", err))
-				}
-			}
-			var skipKinds []string
-			if inputArgs["skipKinds"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["skipKinds"]), &skipKinds)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg skipKinds", err))
-				}
-			}
-			var goPackages []string
-			if inputArgs["goPackages"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["goPackages"]), &goPackages)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goPackages", err))
-				}
-			}
-			return (*Pipeline).Validate(&parent, ctx, severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages)
+			return (*Pipeline).Validate(&parent, ctx)
 		case "ValidateReports":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Pipeline).ValidateReports(&parent, ctx), nil
+		case "WithCosignKey":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var key *dagger.Secret
+			if inputArgs["key"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["key"]), &key)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg key", err))
+				}
+			}
+			var password *dagger.Secret
+			if inputArgs["password"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["password"]), &password)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg password", err))
+				}
+			}
+			var rekorUrl string
+			if inputArgs["rekorUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
+				}
+			}
+			return (*Pipeline).WithCosignKey(&parent, key, password, rekorUrl), nil
+		case "WithEcr":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var accountId string
+			if inputArgs["accountId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["accountId"]), &accountId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg accountId", err))
+				}
+			}
+			var region string
+			if inputArgs["region"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["region"]), &region)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg region", err))
+				}
+			}
+			var accessKeyId *dagger.Secret
+			if inputArgs["accessKeyId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["accessKeyId"]), &accessKeyId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg accessKeyId", err))
+				}
+			}
+			var secretAccessKey *dagger.Secret
+			if inputArgs["secretAccessKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["secretAccessKey"]), &secretAccessKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg secretAccessKey", err))
+				}
+			}
+			var sessionToken *dagger.Secret
+			if inputArgs["sessionToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sessionToken"]), &sessionToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sessionToken", err))
+				}
+			}
+			var namespace string
+			if inputArgs["namespace"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["namespace"]), &namespace)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg namespace", err))
+				}
+			}
+			return (*Pipeline).WithEcr(&parent, accountId, region, accessKeyId, secretAccessKey, sessionToken, namespace), nil
+		case "WithGitOps":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var repoUrl string
+			if inputArgs["repoUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repoUrl"]), &repoUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repoUrl", err))
+				}
+			}
+			var token *dagger.Secret
+			if inputArgs["token"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["token"]), &token)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg token", err))
+				}
+			}
+			var branch string
+			if inputArgs["branch"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["branch"]), &branch)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg branch", err))
+				}
+			}
+			var username string
+			if inputArgs["username"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["username"]), &username)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg username", err))
+				}
+			}
+			var author string
+			if inputArgs["author"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["author"]), &author)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg author", err))
+				}
+			}
+			var valuesPath string
+			if inputArgs["valuesPath"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["valuesPath"]), &valuesPath)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg valuesPath", err))
+				}
+			}
+			var caCertificate *dagger.File
+			if inputArgs["caCertificate"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["caCertificate"]), &caCertificate)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg caCertificate", err))
+				}
+			}
+			return (*Pipeline).WithGitOps(&parent, repoUrl, token, branch, username, author, valuesPath, caCertificate)
+		case "WithRegistry":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var address string
+			if inputArgs["address"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["address"]), &address)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg address", err))
+				}
+			}
+			var username string
+			if inputArgs["username"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["username"]), &username)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg username", err))
+				}
+			}
+			var password *dagger.Secret
+			if inputArgs["password"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["password"]), &password)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg password", err))
+				}
+			}
+			return (*Pipeline).WithRegistry(&parent, address, username, password), nil
+		case "WithScanPolicy":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
 			if err != nil {
@@ -1054,6 +816,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg ignoreUnfixed", err))
 				}
 			}
+			var dbRepository string
+			if inputArgs["dbRepository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dbRepository"]), &dbRepository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dbRepository", err))
+				}
+			}
+			var dbInsecure bool
+			if inputArgs["dbInsecure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dbInsecure"]), &dbInsecure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dbInsecure", err))
+				}
+			}
+			return (*Pipeline).WithScanPolicy(&parent, severity, ignoreUnfixed, dbRepository, dbInsecure)
+		case "WithValidation":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
 			var kubernetesVersion string
 			if inputArgs["kubernetesVersion"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["kubernetesVersion"]), &kubernetesVersion)
@@ -1075,7 +858,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goPackages", err))
 				}
 			}
-			return (*Pipeline).ValidateReports(&parent, ctx, severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages), nil
+			return (*Pipeline).WithValidation(&parent, kubernetesVersion, skipKinds, goPackages), nil
 		case "Yaml":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -1124,21 +907,40 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg crdSchemas", err))
 				}
 			}
-			var trivyDb string
-			if inputArgs["trivyDb"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["trivyDb"]), &trivyDb)
+			return New(source, goProxy, npmRegistry, kubernetesSchemas, crdSchemas), nil
+		default:
+			return nil, fmt.Errorf("unknown function %s", fnName)
+		}
+	case "Published":
+		switch fnName {
+		case "Attest":
+			var parent Published
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var predicate *dagger.File
+			if inputArgs["predicate"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["predicate"]), &predicate)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg trivyDb", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg predicate", err))
 				}
 			}
-			var trivyDbInsecure bool
-			if inputArgs["trivyDbInsecure"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["trivyDbInsecure"]), &trivyDbInsecure)
+			var predicateType string
+			if inputArgs["predicateType"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["predicateType"]), &predicateType)
 				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg trivyDbInsecure", err))
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg predicateType", err))
 				}
 			}
-			return New(source, goProxy, npmRegistry, kubernetesSchemas, crdSchemas, trivyDb, trivyDbInsecure), nil
+			return (*Published).Attest(&parent, ctx, predicate, predicateType)
+		case "Sign":
+			var parent Published
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Published).Sign(&parent, ctx)
 		default:
 			return nil, fmt.Errorf("unknown function %s", fnName)
 		}

@@ -25,7 +25,7 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 	}
 	// The same Kubernetes version as render and schemas, so that kubeVersion constraints and
 	// .Capabilities checks see the cluster the manifests are validated for.
-	version, err := p.kubeVersion(ctx, "")
+	version, err := p.kubeVersion(ctx)
 	if err != nil {
 		return stageResult{err: err}
 	}

@@ -6,12 +6,16 @@
 //
 // Behind a corporate proxy or on an air-gapped engine, the constructor's flags point every
 // download inside a container at internal mirrors, once: `dagger call --go-proxy URL ... validate`,
-// or `PIPELINE_goProxy=URL` in a .env file, which `dagger check` reads too.
+// or `PIPELINE_goProxy=URL` in a .env file, which `dagger check` reads too. Where a release goes
+// and how it signs is said once too, by chained with-* methods:
+// `dagger call with-ecr ... with-cosign-key ... with-git-ops ... release --git-sha SHA --git-push`.
 package main
 
 import "dagger/pipeline/internal/dagger"
 
-// Pipeline is the CI/CD of the repository it is given.
+// Pipeline is the CI/CD of the repository it is given. The constructor says where containers
+// download from; the with-* methods say where a release goes and with which keys, each once
+// (with.go); the functions run.
 type Pipeline struct {
 	// The repository: charts, policies, application sources.
 	Source *dagger.Directory
@@ -25,10 +29,70 @@ type Pipeline struct {
 	KubernetesSchemas string
 	// +private
 	CRDSchemas string
+
+	// with-scan-policy.
+	// +private
+	Severity string
+	// +private
+	IgnoreUnfixed bool
 	// +private
 	TrivyDB string
 	// +private
 	TrivyDBInsecure bool
+
+	// with-validation.
+	// +private
+	KubernetesVersion string
+	// +private
+	SkipKinds []string
+	// +private
+	GoPackages []string
+
+	// with-ecr or with-registry; neither means a throwaway registry.
+	// +private
+	RegistryKind string
+	// +private
+	RegistryAddress string
+	// +private
+	RegistryUsername string
+	// +private
+	RegistryPassword *dagger.Secret
+	// +private
+	EcrNamespace string
+	// +private
+	AwsAccountID string
+	// +private
+	AwsRegion string
+	// +private
+	AwsAccessKeyID *dagger.Secret
+	// +private
+	AwsSecretAccessKey *dagger.Secret
+	// +private
+	AwsSessionToken *dagger.Secret
+
+	// with-cosign-key; none means an ephemeral key pair.
+	// +private
+	CosignKey *dagger.Secret
+	// +private
+	CosignPassword *dagger.Secret
+	// +private
+	RekorURL string
+
+	// with-git-ops.
+	// +private
+	GitRepoURL string
+	// +private
+	GitToken *dagger.Secret
+	// +private
+	GitBranch string
+	// +private
+	GitUsername string
+	// +private
+	GitAuthor string
+	// +private
+	ValuesPath string
+	// +private
+	GitCACertificate *dagger.File
 }
 
 // New returns the pipeline of the given repository and the sources it downloads from.
@@ -54,17 +118,9 @@ func New(
 	// datreeio CRDs-catalog layout.
 	// +default="https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
 	crdSchemas string,
-	// Trivy DB repositories, tried in order (comma list, as Trivy's --db-repository): Google's
-	// mirror first (no rate limit), then GitHub's registry.
-	// +default="mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
-	trivyDb string,
-	// Let Trivy download its DB over plain HTTP or self-signed TLS (Trivy's --insecure).
-	// +optional
-	trivyDbInsecure bool,
 ) *Pipeline {
-	return &Pipeline{
+	return withDefaults(&Pipeline{
 		Source: source, GoProxy: goProxy, NpmRegistry: npmRegistry,
 		KubernetesSchemas: kubernetesSchemas, CRDSchemas: crdSchemas,
-		TrivyDB: trivyDb, TrivyDBInsecure: trivyDbInsecure,
-	}
+	})
 }

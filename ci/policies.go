@@ -20,18 +20,12 @@ import (
 // every policy left out.
 //
 // +check
-func (p *Pipeline) Policies(
-	ctx context.Context,
-	// Kubernetes version the charts are rendered for. Defaults to the lower bound of
-	// helm/app/Chart.yaml's kubeVersion.
-	// +optional
-	kubernetesVersion string,
-) error {
-	return p.policiesStage(ctx, kubernetesVersion).err
+func (p *Pipeline) Policies(ctx context.Context) error {
+	return p.policiesStage(ctx).err
 }
 
-func (p *Pipeline) policiesStage(ctx context.Context, kubernetesVersion string) stageResult {
-	renders, err := p.renderAll(ctx, kubernetesVersion)
+func (p *Pipeline) policiesStage(ctx context.Context) stageResult {
+	renders, err := p.renderAll(ctx)
 	if err != nil {
 		return stageResult{err: err}
 	}

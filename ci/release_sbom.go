@@ -2,12 +2,7 @@ package main
 
 import (
 	"dagger/pipeline/internal/dagger"
-)
-
-// SBOM file names, one per format.
-const (
-	sbomSPDXFile      = "sbom.spdx.json"
-	sbomCycloneDXFile = "sbom.cyclonedx.json"
+	"dagger/pipeline/releasereport"
 )
 
 // Sbom lists an image's packages with Syft, as SPDX JSON (sbom.spdx.json) and CycloneDX JSON
@@ -26,7 +21,7 @@ func sbomDirectory(image *dagger.Container) *dagger.Directory {
 		// Owned by Syft's non-root user in case the image runs as one; root writes there anyway.
 		WithDirectory(out, dag.Directory(), dagger.ContainerWithDirectoryOpts{Owner: "65532:65532"}).
 		WithExec([]string{"/syft", "scan", "oci-archive:/image.tar", "--quiet",
-			"-o", "spdx-json=" + out + "/" + sbomSPDXFile,
-			"-o", "cyclonedx-json=" + out + "/" + sbomCycloneDXFile}).
+			"-o", "spdx-json=" + out + "/" + releasereport.SBOMSPDX,
+			"-o", "cyclonedx-json=" + out + "/" + releasereport.SBOMCycloneDX}).
 		Directory(out)
 }

@@ -31,14 +31,8 @@ func (r rendering) fileName() string {
 // Render runs `helm template` on helm/app and helm/policies with each of their values files and
 // returns every rendering in one multi-document file, each headed by a comment naming its chart
 // and values file.
-func (p *Pipeline) Render(
-	ctx context.Context,
-	// Kubernetes version passed to `helm template --kube-version`. Defaults to the lower bound
-	// of helm/app/Chart.yaml's kubeVersion.
-	// +optional
-	kubernetesVersion string,
-) (*dagger.File, error) {
-	renders, err := p.renderAll(ctx, kubernetesVersion)
+func (p *Pipeline) Render(ctx context.Context) (*dagger.File, error) {
+	renders, err := p.renderAll(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +51,8 @@ func valuesOrDefaults(v string) string {
 }
 
 // renderAll renders every chart run concurrently, in chartRuns order.
-func (p *Pipeline) renderAll(ctx context.Context, kubernetesVersion string) ([]rendering, error) {
-	version, err := p.kubeVersion(ctx, kubernetesVersion)
+func (p *Pipeline) renderAll(ctx context.Context) ([]rendering, error) {
+	version, err := p.kubeVersion(ctx)
 	if err != nil {
 		return nil, err
 	}

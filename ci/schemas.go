@@ -12,29 +12,19 @@ import (
 // Schemas validates the rendered charts and the Argo CD manifests (argocd*.yaml at the
 // repository root) with kubeconform -strict against the Kubernetes API schemas of the given
 // version, and custom resources against the CRDs-catalog. A kind without a schema fails unless
-// it is listed in skipKinds; skipped resources are named in the report.
+// it is listed in with-validation's skip kinds; skipped resources are named in the report.
 //
 // +check
-func (p *Pipeline) Schemas(
-	ctx context.Context,
-	// Kubernetes version whose schemas apply (kubeconform -kubernetes-version). Defaults to the
-	// lower bound of helm/app/Chart.yaml's kubeVersion.
-	// +optional
-	kubernetesVersion string,
-	// Kinds to skip, in kubeconform's -skip syntax (Kind or group/version/Kind). Each skipped
-	// resource is listed in the report.
-	// +optional
-	skipKinds []string,
-) error {
-	return p.schemasStage(ctx, kubernetesVersion, skipKinds).err
+func (p *Pipeline) Schemas(ctx context.Context) error {
+	return p.schemasStage(ctx).err
 }
 
-func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, skipKinds []string) stageResult {
-	version, err := p.kubeVersion(ctx, kubernetesVersion)
+func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
+	version, err := p.kubeVersion(ctx)
 	if err != nil {
 		return stageResult{err: err}
 	}
-	renders, err := p.renderAll(ctx, version)
+	renders, err := p.renderAll(ctx)
 	if err != nil {
 		return stageResult{err: err}
 	}
@@ -52,8 +42,8 @@ func (p *Pipeline) schemasStage(ctx context.Context, kubernetesVersion string, s
 	args := []string{"-strict", "-summary", "-output", "json", "-verbose",
 		"-kubernetes-version", version,
 		"-schema-location", p.KubernetesSchemas, "-schema-location", p.CRDSchemas}
-	if len(skipKinds) > 0 {
-		args = append(args, "-skip", strings.Join(skipKinds, ","))
+	if len(p.SkipKinds) > 0 {
+		args = append(args, "-skip", strings.Join(p.SkipKinds, ","))
 	}
 	args = append(args, "/manifests")
 	res, err := runTool(ctx, kc, args, true)

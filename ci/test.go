@@ -18,19 +18,14 @@ const testDatabase = "taskboard_test"
 // service, the Dagger module's own `go vet` and tests, and the frontend's npm ci, lint,
 // typecheck, unit tests and production build.
 //
-// The root module is scoped to the given packages (./backend/... by default): its helm/ tests
+// The root module is scoped to with-validation's packages (./backend/... by default): its helm/ tests
 // compile Helm and Kyverno from source, which the lint, schemas and policies stages already
 // cover with the released tools.
 //
 // +check
-func (p *Pipeline) Test(
-	ctx context.Context,
-	// Packages of the root Go module to test.
-	// +default=["./backend/..."]
-	goPackages []string,
-) error {
+func (p *Pipeline) Test(ctx context.Context) error {
 	var errs []string
-	for _, st := range p.testStages(ctx, goPackages) {
+	for _, st := range p.testStages(ctx) {
 		if st.Err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", st.Name, st.Err))
 		}
@@ -48,18 +43,18 @@ type namedStage struct {
 }
 
 // testSuites are the three test suites, each a summary row of its own.
-func (p *Pipeline) testSuites(goPackages []string) []namedStage {
+func (p *Pipeline) testSuites() []namedStage {
 	return []namedStage{
-		{"test: backend (Go)", func(ctx context.Context) stageResult { return p.testBackend(ctx, goPackages) }},
+		{"test: backend (Go)", p.testBackend},
 		{"test: ci module (Go)", p.testModule},
 		{"test: frontend (npm)", p.testFrontend},
 	}
 }
 
 // testStages runs the test suites concurrently.
-func (p *Pipeline) testStages(ctx context.Context, goPackages []string) []summary.Stage {
+func (p *Pipeline) testStages(ctx context.Context) []summary.Stage {
 	var tasks []summary.Task
-	for _, s := range p.testSuites(goPackages) {
+	for _, s := range p.testSuites() {
 		tasks = append(tasks, summary.Task{Name: s.name, Run: func() (string, error) {
 			r := s.run(ctx)
 			return r.details, r.err
@@ -88,10 +83,8 @@ func scriptResult(what, logName, script string, res execResult) stageResult {
 	return r
 }
 
-func (p *Pipeline) testBackend(ctx context.Context, goPackages []string) stageResult {
-	if len(goPackages) == 0 {
-		goPackages = []string{"./backend/..."}
-	}
+func (p *Pipeline) testBackend(ctx context.Context) stageResult {
+	goPackages := p.GoPackages
 	pg := postgresService(testDatabase)
 	// The tests run in the PostgreSQL image with the Go toolchain copied in: the tests that stop
 	// and restart their own clusters need the server binaries and the postgres user, and nothing

@@ -13,40 +13,14 @@ import (
 	"dagger/pipeline/testreports"
 )
 
-// validateOptions are the knobs of every stage, shared by validate and validate-reports.
-type validateOptions struct {
-	severity          string
-	ignoreUnfixed     bool
-	kubernetesVersion string
-	skipKinds         []string
-	goPackages        []string
-}
-
 // Validate runs every pull-request stage concurrently (lint, schemas, policies, yaml, scan-fs
-// and the tests) and returns the Markdown summary, one row per stage. It fails after every stage
+// and the tests), as with-scan-policy and with-validation set them, and returns the Markdown summary, one row per stage. It fails after every stage
 // has reported when any failed, with the summary in the error. Cached for the session only:
 // the Trivy DB moves daily, so a rerun must scan again.
 //
 // +cache="session"
-func (p *Pipeline) Validate(
-	ctx context.Context,
-	// Severities that fail the Trivy gate (comma list).
-	// +default="HIGH,CRITICAL"
-	severity string,
-	// Let vulnerabilities without a fixed version through the Trivy gate.
-	// +optional
-	ignoreUnfixed bool,
-	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
-	// +optional
-	kubernetesVersion string,
-	// Kinds kubeconform skips (listed in the report).
-	// +optional
-	skipKinds []string,
-	// Packages of the root Go module to test.
-	// +default=["./backend/..."]
-	goPackages []string,
-) (string, error) {
-	sum, _, _ := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
+func (p *Pipeline) Validate(ctx context.Context) (string, error) {
+	sum, _, _ := p.validateAll(ctx)
 	md := sum.Markdown()
 	if failed := sum.FailedStages(); len(failed) > 0 || !sum.Passed() {
 		// The summary already holds each failure's message; the last line names the stages.
@@ -67,25 +41,8 @@ func (p *Pipeline) Validate(
 // exports it, publishes it even when a stage failed, then gates on status.
 //
 // +cache="session"
-func (p *Pipeline) ValidateReports(
-	ctx context.Context,
-	// Severities that fail the Trivy gate (comma list).
-	// +default="HIGH,CRITICAL"
-	severity string,
-	// Let vulnerabilities without a fixed version through the Trivy gate.
-	// +optional
-	ignoreUnfixed bool,
-	// Kubernetes version for rendering and schemas; defaults to helm/app's kubeVersion floor.
-	// +optional
-	kubernetesVersion string,
-	// Kinds kubeconform skips (listed in the report).
-	// +optional
-	skipKinds []string,
-	// Packages of the root Go module to test.
-	// +default=["./backend/..."]
-	goPackages []string,
-) *dagger.Directory {
-	sum, reports, findings := p.validateAll(ctx, validateOptions{severity, ignoreUnfixed, kubernetesVersion, skipKinds, goPackages})
+func (p *Pipeline) ValidateReports(ctx context.Context) *dagger.Directory {
+	sum, reports, findings := p.validateAll(ctx)
 	status := "failed"
 	if sum.Passed() {
 		status = "passed"
@@ -106,7 +63,7 @@ func (p *Pipeline) ValidateReports(
 
 // validateAll runs every stage concurrently and waits for all of them: a failing stage never
 // hides another's result. Rows are sorted by name so the summary reads the same every run.
-func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.Summary, *dagger.Directory, []junit.Suite) {
+func (p *Pipeline) validateAll(ctx context.Context) (summary.Summary, *dagger.Directory, []junit.Suite) {
 	// Each stage keeps its report directory and findings; summary.RunConcurrently keeps its
 	// verdict.
 	var reports []*dagger.Directory
@@ -126,23 +83,19 @@ func (p *Pipeline) validateAll(ctx context.Context, o validateOptions) (summary.
 	}
 	tasks := []summary.Task{
 		stage("lint", p.lintStage),
-		stage("schemas", func(ctx context.Context) stageResult {
-			return p.schemasStage(ctx, o.kubernetesVersion, o.skipKinds)
-		}),
-		stage("policies", func(ctx context.Context) stageResult { return p.policiesStage(ctx, o.kubernetesVersion) }),
+		stage("schemas", p.schemasStage),
+		stage("policies", p.policiesStage),
 		stage("yaml", p.yamlStage),
-		stage("scan-fs", func(ctx context.Context) stageResult {
-			return p.scanFsStage(ctx, o.severity, o.ignoreUnfixed)
-		}),
+		stage("scan-fs", p.scanFsStage),
 	}
 	// The test suites are stages of their own, one row each.
-	for _, s := range p.testSuites(o.goPackages) {
+	for _, s := range p.testSuites() {
 		tasks = append(tasks, stage(s.name, s.run))
 	}
 
 	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks)}
 	sum.SortByName()
-	sum.Severities, sum.SeverityScope = severities, "trivy fs, gate "+o.severity
+	sum.Severities, sum.SeverityScope = severities, "trivy fs, gate "+p.Severity
 	sum.Notes = []string{
 		"Reports: `dagger call validate-reports export --path reports`.",
 		"Image-signature policies are evaluated by `release` (it verifies what it signs), not here.",

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"dagger/pipeline/internal/dagger"
-	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
 )
 
@@ -49,29 +47,4 @@ func TestSummaryLinksTheReportsTheStagesWrite(t *testing.T) {
 			t.Errorf("the summary links %s, which no stage writes", rel)
 		}
 	}
-}
-
-func TestReleaseLinksEachPlatformsScan(t *testing.T) {
-	links := releaseReportLinks([]dagger.Platform{"linux/amd64", "linux/arm64"})
-	paths := map[string]bool{}
-	for _, l := range links {
-		paths[l.Path] = true
-	}
-	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + trivyImageJSON, "frontend/" + sbomSPDXFile} {
-		if !paths[want] {
-			t.Errorf("release summary does not link %s: %v", want, paths)
-		}
-	}
-	if one := releaseReportLinks([]dagger.Platform{"linux/amd64"}); !containsPath(one, "backend/"+trivyImageGate) {
-		t.Errorf("single platform: %v", one)
-	}
-}
-
-func containsPath(links []summary.Report, p string) bool {
-	for _, l := range links {
-		if l.Path == p {
-			return true
-		}
-	}
-	return false
 }

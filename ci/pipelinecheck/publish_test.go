@@ -125,7 +125,7 @@ func TestPullRequestPipelinePublishesEveryReport(t *testing.T) {
 func TestMainPipelinePublishesTheRelease(t *testing.T) {
 	steps, text := load(t, "azure-pipelines-main.yml")
 	if !strings.Contains(text, "  - deployment: release\n") || !strings.Contains(text, "    environment: taskboard-gitops-${{ variables.GITOPS_BRANCH }}\n") ||
-		!strings.Contains(text, "--git-branch \"$(GITOPS_BRANCH)\"") {
+		!strings.Contains(text, "--branch \"$(GITOPS_BRANCH)\"") {
 		t.Error("the release must be a deployment job whose environment is named after the branch it pushes to")
 	}
 	results := tasks(steps, "PublishTestResults@2")

@@ -4,14 +4,9 @@
 package releaseplan
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 	"time"
-
-	"dagger/pipeline/ecrauth"
 )
 
 // Component is one image of the application.
@@ -43,121 +38,6 @@ func FindComponent(name string) (Component, error) {
 // RepositoryName is the image repository of a component: "taskboard-<component>", the names the
 // chart's values and the image-verification policy use.
 func RepositoryName(component string) string { return "taskboard-" + component }
-
-// RegistryKind says where a release pushes.
-type RegistryKind string
-
-const (
-	// Throwaway is a registry:2 service that lives as long as the release: the laptop default.
-	Throwaway RegistryKind = "throwaway"
-	// ECR is Amazon ECR, logged in with a token from the AWS SDK.
-	ECR RegistryKind = "ecr"
-	// Basic is any registry with a username and password.
-	Basic RegistryKind = "basic"
-)
-
-// RegistryInput is what the user asked for; Secret presence only, never their values.
-type RegistryInput struct {
-	// Registry is "[https://|http://]host[:port][/namespace]"; empty means ECR (with an
-	// account) or a throwaway.
-	Registry         string
-	Username         string
-	HasPassword      bool
-	AWSAccountID     string
-	AWSRegion        string
-	HasAWSAccessKey  bool
-	HasAWSSecretKey  bool
-	HasAWSSessionKey bool
-}
-
-// RegistryPlan is the chosen registry.
-type RegistryPlan struct {
-	Kind RegistryKind
-	// Host is the registry host ("" for a throwaway: known once the service runs).
-	Host string
-	// Namespace is an optional path before the repository names ("team/apps").
-	Namespace string
-	// PlainHTTP is set by an http:// registry: a registry inside a closed network that speaks
-	// no TLS (the engine must be configured to push to it over HTTP too).
-	PlainHTTP bool
-}
-
-var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
-var namespacePattern = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
-
-// PlanRegistry validates the registry flags and picks the registry. Half-given settings are
-// errors, not silent fallbacks to the throwaway registry: a release meant for ECR must not
-// quietly push nowhere.
-func PlanRegistry(in RegistryInput) (RegistryPlan, error) {
-	anyAWS := in.AWSAccountID != "" || in.AWSRegion != "" || in.HasAWSAccessKey || in.HasAWSSecretKey || in.HasAWSSessionKey
-	anyBasic := in.Username != "" || in.HasPassword
-
-	if anyAWS {
-		if anyBasic {
-			return RegistryPlan{}, errors.New("give either AWS credentials (ECR) or a registry username and password, not both")
-		}
-		var missing []string
-		for flag, ok := range map[string]bool{
-			"--aws-account-id": in.AWSAccountID != "", "--aws-region": in.AWSRegion != "",
-			"--aws-access-key-id": in.HasAWSAccessKey, "--aws-secret-access-key": in.HasAWSSecretKey,
-		} {
-			if !ok {
-				missing = append(missing, flag)
-			}
-		}
-		if len(missing) > 0 {
-			sort.Strings(missing)
-			return RegistryPlan{}, fmt.Errorf("ECR needs %s as well", strings.Join(missing, ", "))
-		}
-		host := ecrauth.Registry(in.AWSAccountID, in.AWSRegion)
-		ns := ""
-		if in.Registry != "" {
-			h, n := splitRegistry(in.Registry)
-			if h != host {
-				return RegistryPlan{}, fmt.Errorf("--registry %s is not the ECR registry of account %s in %s (%s)", in.Registry, in.AWSAccountID, in.AWSRegion, host)
-			}
-			ns = n
-		}
-		return validated(RegistryPlan{Kind: ECR, Host: host, Namespace: ns})
-	}
-
-	if in.Registry == "" {
-		if anyBasic {
-			return RegistryPlan{}, errors.New("a registry username or password was given without --registry")
-		}
-		return RegistryPlan{Kind: Throwaway}, nil
-	}
-	if in.Username == "" || !in.HasPassword {
-		return RegistryPlan{}, fmt.Errorf("--registry %s needs --registry-username and --registry-password", in.Registry)
-	}
-	host, ns := splitRegistry(in.Registry)
-	return validated(RegistryPlan{Kind: Basic, Host: host, Namespace: ns, PlainHTTP: strings.HasPrefix(in.Registry, "http://")})
-}
-
-func validated(p RegistryPlan) (RegistryPlan, error) {
-	if !hostPattern.MatchString(p.Host) {
-		return RegistryPlan{}, fmt.Errorf("%q is not a registry host", p.Host)
-	}
-	if p.Namespace != "" && !namespacePattern.MatchString(p.Namespace) {
-		return RegistryPlan{}, fmt.Errorf("%q is not a repository namespace", p.Namespace)
-	}
-	return p, nil
-}
-
-func splitRegistry(s string) (host, namespace string) {
-	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://"), "/")
-	host, namespace, _ = strings.Cut(s, "/")
-	return host, namespace
-}
-
-// Repository is the full repository of a component in the planned registry, for a given host
-// (the throwaway registry's host is known only once it runs).
-func (p RegistryPlan) Repository(host, component string) string {
-	if p.Namespace != "" {
-		return host + "/" + p.Namespace + "/" + RepositoryName(component)
-	}
-	return host + "/" + RepositoryName(component)
-}
 
 var gitSHAPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 

@@ -6,34 +6,31 @@ import (
 )
 
 func TestPlanRegistry(t *testing.T) {
-	ecr := RegistryInput{AWSAccountID: "123456789012", AWSRegion: "eu-west-1", HasAWSAccessKey: true, HasAWSSecretKey: true}
+	const ecrHost = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 	cases := []struct {
 		name    string
-		in      RegistryInput
+		plan    func() (RegistryPlan, error)
 		want    RegistryPlan
 		wantErr string
 	}{
-		{name: "no flags: throwaway", in: RegistryInput{}, want: RegistryPlan{Kind: Throwaway}},
-		{name: "ECR", in: ecr, want: RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com"}},
-		{name: "ECR with its own registry and a namespace",
-			in:   with(ecr, func(i *RegistryInput) { i.Registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps" }),
-			want: RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", Namespace: "apps"}},
-		{name: "basic", in: RegistryInput{Registry: "https://registry.example.com:5000/team/", Username: "ci", HasPassword: true},
+		{name: "ECR", plan: func() (RegistryPlan, error) { return PlanECR("123456789012", "eu-west-1", "") },
+			want: RegistryPlan{Kind: ECR, Host: ecrHost}},
+		{name: "ECR with a namespace", plan: func() (RegistryPlan, error) { return PlanECR("123456789012", "eu-west-1", "apps/") },
+			want: RegistryPlan{Kind: ECR, Host: ecrHost, Namespace: "apps"}},
+		{name: "basic", plan: func() (RegistryPlan, error) { return PlanBasic("https://registry.example.com:5000/team/", "ci") },
 			want: RegistryPlan{Kind: Basic, Host: "registry.example.com:5000", Namespace: "team"}},
-		{name: "plain HTTP", in: RegistryInput{Registry: "http://10.0.0.1:5001/ci", Username: "ci", HasPassword: true},
+		{name: "plain HTTP", plan: func() (RegistryPlan, error) { return PlanBasic("http://10.0.0.1:5001/ci", "ci") },
 			want: RegistryPlan{Kind: Basic, Host: "10.0.0.1:5001", Namespace: "ci", PlainHTTP: true}},
-		{name: "ECR without secret key", in: with(ecr, func(i *RegistryInput) { i.HasAWSSecretKey = false }), wantErr: "--aws-secret-access-key"},
-		{name: "ECR without region or account", in: RegistryInput{HasAWSAccessKey: true, HasAWSSecretKey: true}, wantErr: "--aws-account-id, --aws-region"},
-		{name: "ECR and basic", in: with(ecr, func(i *RegistryInput) { i.Username = "x" }), wantErr: "not both"},
-		{name: "ECR with another registry", in: with(ecr, func(i *RegistryInput) { i.Registry = "ghcr.io/x" }), wantErr: "is not the ECR registry"},
-		{name: "password without registry", in: RegistryInput{HasPassword: true}, wantErr: "without --registry"},
-		{name: "registry without password", in: RegistryInput{Registry: "ghcr.io/x", Username: "u"}, wantErr: "--registry-password"},
-		{name: "bad host", in: RegistryInput{Registry: "bad host/x", Username: "u", HasPassword: true}, wantErr: "not a registry host"},
-		{name: "bad namespace", in: RegistryInput{Registry: "ghcr.io/Upper", Username: "u", HasPassword: true}, wantErr: "namespace"},
+		{name: "ECR with a short account", plan: func() (RegistryPlan, error) { return PlanECR("12345", "eu-west-1", "") }, wantErr: "not an AWS account ID"},
+		{name: "ECR with a bad region", plan: func() (RegistryPlan, error) { return PlanECR("123456789012", "Ireland", "") }, wantErr: "not an AWS region"},
+		{name: "ECR with a bad namespace", plan: func() (RegistryPlan, error) { return PlanECR("123456789012", "eu-west-1", "Apps") }, wantErr: "namespace"},
+		{name: "registry without username", plan: func() (RegistryPlan, error) { return PlanBasic("ghcr.io/x", "") }, wantErr: "username is empty"},
+		{name: "bad host", plan: func() (RegistryPlan, error) { return PlanBasic("bad host/x", "u") }, wantErr: "not a registry host"},
+		{name: "bad namespace", plan: func() (RegistryPlan, error) { return PlanBasic("ghcr.io/Upper", "u") }, wantErr: "namespace"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := PlanRegistry(tc.in)
+			got, err := tc.plan()
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one mentioning %q", err, tc.wantErr)
@@ -49,8 +46,6 @@ func TestPlanRegistry(t *testing.T) {
 		})
 	}
 }
-
-func with(in RegistryInput, f func(*RegistryInput)) RegistryInput { f(&in); return in }
 
 func TestRepositoryNamesMatchTheChart(t *testing.T) {
 	p := RegistryPlan{Kind: ECR, Host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com"}

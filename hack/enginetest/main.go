@@ -65,6 +65,7 @@ type env struct {
 	state   string       // the serve process's state directory (git-ca.pem, control.sock)
 	public  string       // http://gateway:port of the serve process, as containers reach it
 	sources []sourceFlag // the constructor flags that point the module at the served sources
+	// flags start every call: the constructor's, then with-scan-policy for the served Trivy DB.
 	flags   []string     // the same, as dagger call arguments
 	control *http.Client // talks to the serve process over its unix socket
 	timings []string     // "what: duration", printed at the end
@@ -133,7 +134,7 @@ func runAll(repo, only string) error {
 	sock := filepath.Join(state, "control.sock")
 	sources := sourceFlags(public, offline.KubeconformSchemaLocations(public+"/schemas"))
 	e := &env{
-		repo: repo, work: work, state: state, public: public, sources: sources, flags: cliArgs(sources),
+		repo: repo, work: work, state: state, public: public, sources: sources, flags: append(cliArgs(sources), scanPolicy(public, trivyDBClean)...),
 		control: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
 		}}},

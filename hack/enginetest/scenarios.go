@@ -39,6 +39,7 @@ var scenarios = []scenario{
 	{"release with no flags", releaseLocal},
 	{"release to a registry that outlives the call, verified from outside", releaseToRegistry},
 	{"scan gate: a HIGH advisory stops the release before any push", scanGate},
+	{"publish, sign and attest as a chain, on the throwaway registry and on a real one", publishChain},
 	{"gitops: the values commit lands, retried past a concurrent writer, then nothing to do", gitOps},
 }
 
@@ -278,7 +279,7 @@ func brokenGoTest(e *env) error {
 	if err := writeAndCommit(dir, test, src); err != nil {
 		return err
 	}
-	if err := e.failsWith(dir, []string{"test", "--go-packages", "./backend/internal/buildinfo/"}, "TestEnginetestBroken", "broken on purpose"); err != nil {
+	if err := e.failsWith(dir, []string{"with-validation", "--go-packages", "./backend/internal/buildinfo/", "test"}, "TestEnginetestBroken", "broken on purpose"); err != nil {
 		return err
 	}
 	// The Tests tab shows it: validate-reports' JUnit of the backend has the failed case with its
@@ -333,10 +334,11 @@ func smokeTest(e *env) error {
 	return nil
 }
 
-// release runs release in dir, exports its reports to out and returns release.json.
-func (e *env) release(dir, out string, extraEnv []string, args ...string) (releaseManifest, call, error) {
+// release runs release in dir after the with-* calls, exports its reports to out and returns
+// release.json.
+func (e *env) release(dir, out string, extraEnv, with []string, args ...string) (releaseManifest, call, error) {
 	var m releaseManifest
-	c := e.call(dir, extraEnv, append(append([]string{"release"}, args...), "export", "--path", out)...)
+	c := e.call(dir, extraEnv, append(append(append(with, "release"), args...), "export", "--path", out)...)
 	if c.err != nil {
 		return m, c, c.err
 	}
@@ -361,7 +363,7 @@ func releaseLocal(e *env) error {
 	if err != nil {
 		return err
 	}
-	m, c, err := e.release(dir, out, nil)
+	m, c, err := e.release(dir, out, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -413,10 +415,10 @@ func passedPerStage(path string, stages int) error {
 	return nil
 }
 
-// registryFlags release to the serve process's registry, under a namespace of the scenario's.
-func (e *env) registryFlags(namespace string) ([]string, []string) {
-	return []string{"--registry", e.public + "/" + namespace, "--registry-username", registryUser,
-			"--registry-password", "env://ENGINETEST_REGISTRY_PASSWORD"},
+// withRegistry releases to the serve process's registry, under a namespace of the scenario's.
+func (e *env) withRegistry(namespace string) ([]string, []string) {
+	return []string{"with-registry", "--address", e.public + "/" + namespace, "--username", registryUser,
+			"--password", "env://ENGINETEST_REGISTRY_PASSWORD"},
 		[]string{"ENGINETEST_REGISTRY_PASSWORD=" + registryPassword}
 }
 
@@ -430,8 +432,8 @@ func releaseToRegistry(e *env) error {
 		return err
 	}
 	out := filepath.Join(e.work, "release-registry")
-	flags, secrets := e.registryFlags("ci")
-	m, c, err := e.release(dir, out, secrets, append([]string{"--git-sha", sha}, flags...)...)
+	with, secrets := e.withRegistry("ci")
+	m, c, err := e.release(dir, out, secrets, with, "--git-sha", sha)
 	if err != nil {
 		return err
 	}
@@ -455,9 +457,9 @@ func scanGate(e *env) error {
 	if err != nil {
 		return err
 	}
-	flags, secrets := e.registryFlags("gate")
-	host := strings.TrimPrefix(e.public, "http://")
-	args := append([]string{"--trivy-db", host + "/" + trivyDBHigh, "release"}, flags...)
+	with, secrets := e.withRegistry("gate")
+	// A later with-scan-policy replaces the DB of the one every call starts with.
+	args := append(append(scanPolicy(e.public, trivyDBHigh), with...), "release")
 	c := e.call(dir, secrets, args...)
 	if c.err == nil {
 		return fmt.Errorf("the release passed with a HIGH advisory for %s", advisedModule)
@@ -496,16 +498,16 @@ func gitOps(e *env) error {
 	}
 	// As the main pipeline does: the commit's time is the build time, so the rerun rebuilds the
 	// same images.
-	gitFlags := []string{"--git-sha", sha, "--build-time", when, "--git-push", "--git-repo-url", gitURL,
-		"--git-token", "env://ENGINETEST_GIT_TOKEN", "--git-ca-certificate", filepath.Join(e.state, "git-ca.pem")}
+	releaseFlags := []string{"--git-sha", sha, "--build-time", when, "--git-push"}
 	// To a registry that outlives the call, so that two runs' images can be compared.
-	registry, secrets := e.registryFlags("gitops")
-	gitFlags = append(gitFlags, registry...)
+	with, secrets := e.withRegistry("gitops")
+	with = append(with, "with-git-ops", "--repo-url", gitURL, "--token", "env://ENGINETEST_GIT_TOKEN",
+		"--ca-certificate", filepath.Join(e.state, "git-ca.pem"))
 	secrets = append(secrets, "ENGINETEST_GIT_TOKEN="+gitToken)
 	if err := e.controlPost("/control/interleave"); err != nil {
 		return err
 	}
-	m, _, err := e.release(dir, filepath.Join(e.work, "release-gitops"), secrets, gitFlags...)
+	m, _, err := e.release(dir, filepath.Join(e.work, "release-gitops"), secrets, with, releaseFlags...)
 	if err != nil {
 		return err
 	}
@@ -521,7 +523,7 @@ func gitOps(e *env) error {
 		return fmt.Errorf("release.json names no values commit")
 	}
 	// A second release of the same commit rebuilds the same images, so it has nothing to record.
-	again, _, err := e.release(dir, filepath.Join(e.work, "release-gitops-again"), secrets, gitFlags...)
+	again, _, err := e.release(dir, filepath.Join(e.work, "release-gitops-again"), secrets, with, releaseFlags...)
 	if err != nil {
 		return fmt.Errorf("second run: %w", err)
 	}

@@ -160,15 +160,17 @@ type sourceFlag struct{ name, value string } // value "" is a boolean flag
 
 // sourceFlags point the module at the sources the serve process reaches containers at.
 func sourceFlags(public string, schemas []string) []sourceFlag {
-	host := strings.TrimPrefix(public, "http://")
 	return []sourceFlag{
 		{"go-proxy", public + "/goproxy"},
 		{"npm-registry", public + "/npm/"},
 		{"kubernetes-schemas", schemas[0]},
 		{"crd-schemas", schemas[1]},
-		{"trivy-db", host + "/" + trivyDBClean},
-		{"trivy-db-insecure", ""},
 	}
+}
+
+// scanPolicy is with-scan-policy with the served Trivy DB of that name (plain HTTP).
+func scanPolicy(public, db string) []string {
+	return []string{"with-scan-policy", "--db-repository", strings.TrimPrefix(public, "http://") + "/" + db, "--db-insecure"}
 }
 
 // cliArgs are the flags as dagger call takes them.

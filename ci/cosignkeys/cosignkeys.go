@@ -1,0 +1,96 @@
+// Package cosignkeys is a release's signing key in the module process: the given Cosign key, or
+// an ephemeral pair made for one run. Signing and attesting always verify what they just made.
+package cosignkeys
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"dagger/pipeline/signing"
+)
+
+// Keys signs and verifies. The private key and its password never leave this process, except
+// that an ephemeral pair hands them to the next call of a chain (Ephemeral's result) as secrets.
+type Keys struct {
+	signer       *signing.Signer
+	PublicKeyPEM []byte
+	// Ephemeral is set when no key was given and a pair was made for this run.
+	Ephemeral bool
+	// PrivateKeyPEM and Password are the ephemeral pair's encrypted key and its password.
+	PrivateKeyPEM, Password []byte
+}
+
+// Ephemeral makes a key pair for one run, encrypted with a random password.
+func Ephemeral() (*Keys, error) {
+	pass := make([]byte, 32)
+	if _, err := rand.Read(pass); err != nil {
+		return nil, err
+	}
+	pass = []byte(hex.EncodeToString(pass))
+	pair, err := signing.GenerateKeyPair(pass)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := signing.LoadSigner(pair.PrivateKeyPEM, pass)
+	if err != nil {
+		return nil, err
+	}
+	return &Keys{signer: signer, PublicKeyPEM: pair.PublicKeyPEM, Ephemeral: true, PrivateKeyPEM: pair.PrivateKeyPEM, Password: pass}, nil
+}
+
+// Load decrypts a Cosign private key (PEM, or the text of a secret variable holding it).
+func Load(keyText string, password []byte) (*Keys, error) {
+	keyPEM, err := signing.KeyFromText(keyText)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := signing.LoadSigner(keyPEM, password)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := signer.PublicKeyPEM()
+	if err != nil {
+		return nil, err
+	}
+	return &Keys{signer: signer, PublicKeyPEM: pub}, nil
+}
+
+// WithTransparencyLog records every signature and attestation in this Rekor log too.
+func (k *Keys) WithTransparencyLog(rekorURL string) error {
+	if rekorURL == "" {
+		return nil
+	}
+	signer, err := k.signer.WithTransparencyLog(rekorURL)
+	if err != nil {
+		return err
+	}
+	k.signer = signer
+	return nil
+}
+
+// SignAndVerify signs the image by digest and verifies the signature with the public key; a
+// verification failure is an error. Returns the signature's tag.
+func (k *Keys) SignAndVerify(ctx context.Context, ref string, reg signing.Registry, annotations map[string]string) (string, error) {
+	tag, err := k.signer.SignImage(ctx, ref, reg, annotations)
+	if err != nil {
+		return "", err
+	}
+	if _, err := signing.VerifyImage(ctx, ref, reg, k.PublicKeyPEM); err != nil {
+		return "", fmt.Errorf("the signature just made does not verify: %w", err)
+	}
+	return tag, nil
+}
+
+// AttestAndVerify attaches predicate to the image by digest as a signed in-toto attestation of
+// kind, then verifies it with the public key.
+func (k *Keys) AttestAndVerify(ctx context.Context, ref string, reg signing.Registry, kind signing.PredicateKind, predicate []byte) error {
+	if err := k.signer.AttestImage(ctx, ref, reg, kind, predicate); err != nil {
+		return err
+	}
+	if _, err := signing.VerifyAttestations(ctx, ref, reg, k.PublicKeyPEM, kind); err != nil {
+		return fmt.Errorf("the %s attestation just made does not verify: %w", kind, err)
+	}
+	return nil
+}

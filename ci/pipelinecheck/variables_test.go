@@ -1,0 +1,49 @@
+package pipelinecheck
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func readPipelineFile(p string) ([]byte, error) { return os.ReadFile("../../.azure-pipelines/" + p) }
+
+func TestVariablesReadTemplatesAndBothBranches(t *testing.T) {
+	data, err := readPipelineFile("azure-pipelines-main.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars, err := Variables(data, readPipelineFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vars["DAGGER_CALL"]; len(got) != 1 || !strings.HasPrefix(got[0], "dagger ") {
+		t.Fatalf("DAGGER_CALL from templates/dagger.yml: %q", got)
+	}
+	if got := vars["RELEASE_REGISTRY"]; len(got) != 2 || !strings.HasPrefix(got[0], "with-ecr ") || !strings.HasPrefix(got[1], "with-registry ") {
+		t.Fatalf("RELEASE_REGISTRY, one value per registry: %q", got)
+	}
+}
+
+func TestExpandSubstitutesEveryCombination(t *testing.T) {
+	vars := map[string][]string{"A": {"x $(B)", "y"}, "B": {"1"}, "SELF": {"$(SELF)"}}
+	got := Expand("run $(A) $(UNKNOWN) $(A)", vars)
+	want := []string{"run x 1 $(UNKNOWN) x 1", "run y $(UNKNOWN) y"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if got := Expand("$(SELF)", vars); len(got) != 1 {
+		t.Fatalf("a variable naming itself: %q", got)
+	}
+}
+
+func TestVariablesOfTheMappingForm(t *testing.T) {
+	vars, err := Variables([]byte("variables:\n  ONE: \"1\"\n  TWO: $(ONE)2\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Expand("$(TWO)", vars); !reflect.DeepEqual(got, []string{"12"}) {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"dagger/pipeline/ecrauth"
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/ociimage"
+	"dagger/pipeline/releaseplan"
+	"dagger/pipeline/signing"
+)
+
+// registryTarget is a registry the module process pushes to and signs in.
+type registryTarget struct {
+	plan releaseplan.RegistryPlan
+	// host is the registry's address as the module process reaches it.
+	host string
+	// service is the throwaway registry, nil for a real one.
+	service *dagger.Service
+	// auth is the module process's login; the password stays in this process's memory.
+	auth signing.Registry
+}
+
+func (t *registryTarget) describe() string { return t.plan.Describe(t.host) }
+
+// repository names a component's repository.
+func (t *registryTarget) repository(component string) string {
+	return t.plan.Repository(t.host, component)
+}
+
+// openRegistry logs in to the registry of with-ecr (a token from the AWS SDK, in this process)
+// or with-registry, or starts a throwaway registry whose storage is the named cache volume ("":
+// none, it lives as long as the call).
+func (p *Pipeline) openRegistry(ctx context.Context, throwawayVolume string) (*registryTarget, error) {
+	switch p.RegistryKind {
+	case "ecr":
+		plan, err := releaseplan.PlanECR(p.AwsAccountID, p.AwsRegion, p.EcrNamespace)
+		if err != nil {
+			return nil, err
+		}
+		return p.openECR(ctx, plan)
+	case "basic":
+		plan, err := releaseplan.PlanBasic(p.RegistryAddress, p.RegistryUsername)
+		if err != nil {
+			return nil, err
+		}
+		password, err := p.RegistryPassword.Plaintext(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("registry password: %w", err)
+		}
+		return &registryTarget{
+			plan: plan, host: plan.Host,
+			auth: signing.Registry{Username: p.RegistryUsername, Password: password, Insecure: plan.PlainHTTP},
+		}, nil
+	}
+	return startThrowawayRegistry(ctx, throwawayVolume)
+}
+
+func (p *Pipeline) openECR(ctx context.Context, plan releaseplan.RegistryPlan) (*registryTarget, error) {
+	req := ecrauth.Request{AccountID: p.AwsAccountID, Region: p.AwsRegion}
+	var err error
+	if req.AccessKeyID, err = p.AwsAccessKeyID.Plaintext(ctx); err != nil {
+		return nil, fmt.Errorf("AWS access key ID: %w", err)
+	}
+	if req.SecretAccessKey, err = p.AwsSecretAccessKey.Plaintext(ctx); err != nil {
+		return nil, fmt.Errorf("AWS secret access key: %w", err)
+	}
+	if p.AwsSessionToken != nil {
+		if req.SessionToken, err = p.AwsSessionToken.Plaintext(ctx); err != nil {
+			return nil, fmt.Errorf("AWS session token: %w", err)
+		}
+	}
+	creds, err := ecrauth.Login(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &registryTarget{
+		plan: plan, host: creds.Registry,
+		auth: signing.Registry{Username: creds.Username, Password: creds.Password},
+	}, nil
+}
+
+// throwawayRegistryPort is where registry:2 listens.
+const throwawayRegistryPort = 5000
+
+// throwawayRegistry is registry:2 as a service. With a volume, its storage outlives the service:
+// a chain of calls (publish, then sign) may restart it and still find the images.
+func throwawayRegistry(volume string) *dagger.Service {
+	c := dag.Container().From(ImageRegistry).WithExposedPort(throwawayRegistryPort)
+	if volume != "" {
+		c = c.WithMountedCache("/var/lib/registry", dag.CacheVolume(volume))
+	}
+	return c.AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
+}
+
+// startThrowawayRegistry starts the throwaway registry; the module process reaches it at its
+// endpoint (the service's hostname), over plain HTTP.
+func startThrowawayRegistry(ctx context.Context, volume string) (*registryTarget, error) {
+	return reachThrowawayRegistry(ctx, throwawayRegistry(volume))
+}
+
+func reachThrowawayRegistry(ctx context.Context, svc *dagger.Service) (*registryTarget, error) {
+	svc, err := svc.Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start the throwaway registry: %w", err)
+	}
+	endpoint, err := svc.Endpoint(ctx, dagger.ServiceEndpointOpts{Port: throwawayRegistryPort})
+	if err != nil {
+		return nil, fmt.Errorf("throwaway registry endpoint: %w", err)
+	}
+	if err := ociimage.WaitForRegistry(ctx, endpoint); err != nil {
+		return nil, err
+	}
+	plan := releaseplan.RegistryPlan{Kind: releaseplan.Throwaway}
+	return &registryTarget{plan: plan, host: endpoint, service: svc, auth: signing.Registry{Insecure: true}}, nil
+}
+
+// publishVariants pushes one image (several platforms make an image index) with no timestamp
+// later than epoch, and returns it by digest, repository@sha256:...
+//
+// The module pushes, not Container.Publish: Dagger v0.21 stamps layers and config with the
+// moment the engine made them, so the same commit got new digests on every run (ociimage).
+func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.Container, repository, tag string, epoch time.Time) (string, error) {
+	work, cleanup, err := ociimage.TempDir()
+	if err != nil {
+		return "", err
+	}
+	defer cleanup()
+	archives := make([]string, len(variants))
+	for i, variant := range variants {
+		archives[i] = filepath.Join(work, fmt.Sprintf("variant-%d.tar", i))
+		if _, err := variant.AsTarball().Export(ctx, archives[i]); err != nil {
+			return "", fmt.Errorf("export %s: %w", repository, err)
+		}
+	}
+	ref, err := name.NewTag(repository+":"+tag, t.auth.NameOptions()...)
+	if err != nil {
+		return "", err
+	}
+	pushed, err := ociimage.PushArchives(ref, archives, work, epoch, t.auth.RemoteOptions(ctx)...)
+	if err != nil {
+		return "", err
+	}
+	return repository + "@" + pushed.String(), nil
+}

@@ -1,0 +1,72 @@
+package releasereport
+
+import (
+	"strings"
+
+	"dagger/pipeline/summary"
+	"dagger/pipeline/testreports"
+)
+
+// File names of the release's exported reports, per component (or per platform: ScanDir).
+const (
+	TrivyImageJSON = "trivy-image.json"
+	TrivyImageGate = "trivy-image-gate.md"
+	SBOMSPDX       = "sbom.spdx.json"
+	SBOMCycloneDX  = "sbom.cyclonedx.json"
+)
+
+// ScanDir is where the scan of a component's j-th platform goes in the export: the component's
+// directory, or one per platform when several were built.
+func ScanDir(component string, platforms []string, j int) string {
+	if len(platforms) <= 1 {
+		return component
+	}
+	return component + "/" + strings.ReplaceAll(platforms[j], "/", "-")
+}
+
+// Links names the files a finished release exports, by their path in the export (the main
+// pipeline's artifact release-reports).
+func Links(components, platforms []string) []summary.Report {
+	links := []summary.Report{
+		{Name: "release manifest (images by digest, SBOMs, values commit)", Path: "release.json"},
+		{Name: "JUnit, release stages (Tests tab)", Path: testreports.JUnitRelease},
+		{Name: "public key of the signatures", Path: "cosign.pub"},
+		{Name: "helm/app/values.yaml as released", Path: "values.yaml"},
+	}
+	for _, c := range components {
+		for j := range max(len(platforms), 1) {
+			dir := ScanDir(c, platforms, j)
+			links = append(links,
+				summary.Report{Name: dir + ": Trivy image scan", Path: dir + "/" + TrivyImageJSON},
+				summary.Report{Name: dir + ": Trivy gate verdict", Path: dir + "/" + TrivyImageGate})
+		}
+		links = append(links,
+			summary.Report{Name: c + ": SBOM (SPDX)", Path: c + "/" + SBOMSPDX},
+			summary.Report{Name: c + ": SBOM (CycloneDX)", Path: c + "/" + SBOMCycloneDX})
+	}
+	return links
+}
+
+// Manifest is release.json: what was released, for other tools.
+type Manifest struct {
+	GitSHA       string            `json:"gitSha"`
+	Version      string            `json:"version"`
+	Registry     string            `json:"registry"`
+	Images       map[string]string `json:"images"`
+	EphemeralKey bool              `json:"ephemeralKey"`
+	ValuesCommit string            `json:"valuesCommit,omitempty"`
+}
+
+// Manifest is the release's release.json.
+func (r Release) Manifest() Manifest {
+	images := map[string]string{}
+	for _, img := range r.Images {
+		if img.Reference != "" {
+			images[img.Component] = img.Reference
+		}
+	}
+	return Manifest{
+		GitSHA: r.GitSHA, Version: r.Version, Registry: r.Registry, Images: images,
+		EphemeralKey: r.EphemeralKey, ValuesCommit: r.ValuesCommit,
+	}
+}

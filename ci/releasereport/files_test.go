@@ -1,0 +1,41 @@
+package releasereport
+
+import (
+	"testing"
+
+	"dagger/pipeline/summary"
+	"dagger/pipeline/testreports"
+)
+
+func TestLinksNameEachPlatformsScan(t *testing.T) {
+	components := []string{"backend", "frontend"}
+	links := Links(components, []string{"linux/amd64", "linux/arm64"})
+	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + TrivyImageJSON, "frontend/" + SBOMSPDX} {
+		if !containsPath(links, want) {
+			t.Errorf("release summary does not link %s: %v", want, links)
+		}
+	}
+	if one := Links(components, []string{"linux/amd64"}); !containsPath(one, "backend/"+TrivyImageGate) || containsPath(one, "backend/linux-amd64/"+TrivyImageGate) {
+		t.Errorf("single platform: %v", one)
+	}
+}
+
+func containsPath(links []summary.Report, p string) bool {
+	for _, l := range links {
+		if l.Path == p {
+			return true
+		}
+	}
+	return false
+}
+
+func TestManifestListsThePushedImages(t *testing.T) {
+	r := Release{GitSHA: "abc1234", Version: "1.2.0", Registry: "r.example.com", Images: []Image{
+		{Component: "backend", Reference: "r.example.com/taskboard-backend@sha256:aa"},
+		{Component: "frontend"},
+	}}
+	m := r.Manifest()
+	if len(m.Images) != 1 || m.Images["backend"] != "r.example.com/taskboard-backend@sha256:aa" || m.GitSHA != "abc1234" {
+		t.Fatalf("manifest %+v", m)
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/junit"
+	"dagger/pipeline/trivyreport"
+)
+
+// trivyGate reads a scan's JSON report from its reports directory and gates it with
+// with-scan-policy and the repository's exceptions; the verdict joins the reports as gateName.
+// The outcome is nil when the report could not be read or gated (the stage's error says why).
+func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.Directory, jsonName, gateName string) (stageResult, *trivyreport.Outcome) {
+	severities, err := trivyreport.ParseSeveritySet(p.Severity)
+	if err != nil {
+		return stageResult{err: err}, nil
+	}
+	ignores, err := p.trivyIgnores(ctx)
+	if err != nil {
+		return stageResult{err: err}, nil
+	}
+	raw, err := reports.File(jsonName).Contents(ctx)
+	if err != nil {
+		return stageResult{err: fmt.Errorf("%s: trivy: %w", stage, err)}, nil
+	}
+	outcome, err := trivyreport.Check([]byte(raw), trivyreport.Policy{
+		Severities: severities, IgnoreUnfixed: p.IgnoreUnfixed, Ignores: ignores, Now: time.Now(),
+	})
+	if err != nil {
+		return stageResult{err: err}, nil
+	}
+	return stageResult{
+		details:    outcome.Details,
+		reports:    reports.WithNewFile(gateName, outcome.Markdown),
+		err:        outcome.Err(),
+		findings:   []junit.Suite{junit.TrivyBlocking(stage, outcome.Verdict)},
+		severities: trivyreport.SeverityRows(outcome.Verdict),
+	}, &outcome
+}
+
+// trivyIgnores reads the repository's exception files (trivyreport.IgnoreFileNames).
+func (p *Pipeline) trivyIgnores(ctx context.Context) (*trivyreport.IgnoreConfig, error) {
+	files := map[string][]byte{}
+	for _, name := range trivyreport.IgnoreFileNames {
+		ok, err := p.Source.Exists(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		data, err := p.Source.File(name).Contents(ctx)
+		if err != nil {
+			return nil, err
+		}
+		files[name] = []byte(data)
+	}
+	return trivyreport.ParseIgnoreFiles(files)
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"net/mail"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/trivyreport"
+)
+
+// Every default of the module's settings is declared here, once: New applies them, and a with-*
+// method given an empty value keeps the current one.
+const (
+	// Google's mirror first (no rate limit), then GitHub's registry.
+	defaultTrivyDB     = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	defaultGitBranch   = "main"
+	defaultGitUsername = "x-access-token"
+	defaultGitAuthor   = "Taskboard CI <ci@taskboard.invalid>"
+	defaultValuesPath  = "helm/app/values.yaml"
+	defaultGoPackages  = "./backend/..."
+)
+
+func withDefaults(p *Pipeline) *Pipeline {
+	p.Severity, p.TrivyDB = trivyreport.DefaultSeverities, defaultTrivyDB
+	p.GitBranch, p.GitUsername, p.GitAuthor = defaultGitBranch, defaultGitUsername, defaultGitAuthor
+	p.ValuesPath, p.GoPackages = defaultValuesPath, []string{defaultGoPackages}
+	return p
+}
+
+// keep returns value, or current when value is empty.
+func keep(value, current string) string {
+	if value == "" {
+		return current
+	}
+	return value
+}
+
+// WithScanPolicy sets what fails a Trivy scan (scan-fs, scan-image, validate and release) and
+// where Trivy's vulnerability DB comes from.
+func (p *Pipeline) WithScanPolicy(
+	// Severities that fail, as a comma list like Trivy's --severity; HIGH,CRITICAL unless given.
+	// +optional
+	severity string,
+	// Let vulnerabilities that have no fix yet through (they are still reported).
+	// +optional
+	ignoreUnfixed bool,
+	// Trivy DB repositories, tried in order (comma list, as Trivy's --db-repository), e.g. an
+	// internal mirror of mirror.gcr.io/aquasec/trivy-db:2. Google's mirror, then GitHub's, unless
+	// given.
+	// +optional
+	dbRepository string,
+	// Let Trivy download its DB over plain HTTP or self-signed TLS (Trivy's --insecure).
+	// +optional
+	dbInsecure bool,
+) (*Pipeline, error) {
+	if _, err := trivyreport.ParseSeveritySet(keep(severity, p.Severity)); err != nil {
+		return nil, fmt.Errorf("with-scan-policy: %w", err)
+	}
+	c := *p
+	c.Severity, c.IgnoreUnfixed = keep(severity, p.Severity), ignoreUnfixed
+	c.TrivyDB, c.TrivyDBInsecure = keep(dbRepository, p.TrivyDB), dbInsecure
+	return &c, nil
+}
+
+// WithValidation sets what validate, render, schemas, policies and test look at.
+func (p *Pipeline) WithValidation(
+	// Kubernetes version for rendering and schemas; helm/app's kubeVersion floor unless given.
+	// +optional
+	kubernetesVersion string,
+	// Kinds kubeconform skips, in its -skip syntax (Kind or group/version/Kind); each skipped
+	// resource is listed in the report.
+	// +optional
+	skipKinds []string,
+	// Packages of the root Go module to test; ./backend/... unless given.
+	// +optional
+	goPackages []string,
+) *Pipeline {
+	c := *p
+	c.KubernetesVersion = kubernetesVersion
+	c.SkipKinds = skipKinds
+	if len(goPackages) > 0 {
+		c.GoPackages = goPackages
+	}
+	return &c
+}
+
+// WithEcr releases to Amazon ECR. The login token comes from the AWS SDK inside the module;
+// the keys never reach a container.
+func (p *Pipeline) WithEcr(
+	// AWS account that owns the registry (12 digits).
+	accountId string,
+	// AWS region of the registry, e.g. eu-west-1.
+	region string,
+	// AWS access key ID, e.g. env://AWS_ACCESS_KEY_ID.
+	accessKeyId *dagger.Secret,
+	// AWS secret access key, e.g. env://AWS_SECRET_ACCESS_KEY.
+	secretAccessKey *dagger.Secret,
+	// AWS session token, for temporary credentials.
+	// +optional
+	sessionToken *dagger.Secret,
+	// A path before the repository names, e.g. apps for apps/taskboard-backend.
+	// +optional
+	namespace string,
+) *Pipeline {
+	c := p.withoutRegistry()
+	c.RegistryKind, c.EcrNamespace = "ecr", namespace
+	c.AwsAccountID, c.AwsRegion = accountId, region
+	c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = accessKeyId, secretAccessKey, sessionToken
+	return c
+}
+
+// WithRegistry releases to any OCI registry that takes a username and password.
+func (p *Pipeline) WithRegistry(
+	// Registry host and optional namespace, e.g. registry.example.com/team; http://host:port for
+	// one that speaks no TLS (the engine must allow HTTP to it too).
+	address string,
+	// Registry username.
+	username string,
+	// Registry password or token, e.g. env://DOCKER_REGISTRY_PASSWORD.
+	password *dagger.Secret,
+) *Pipeline {
+	c := p.withoutRegistry()
+	c.RegistryKind, c.RegistryAddress, c.RegistryUsername, c.RegistryPassword = "basic", address, username, password
+	return c
+}
+
+// withoutRegistry is a copy with no registry settings: the last with-ecr or with-registry wins.
+func (p *Pipeline) withoutRegistry() *Pipeline {
+	c := *p
+	c.RegistryKind, c.RegistryAddress, c.RegistryUsername, c.RegistryPassword = "", "", "", nil
+	c.EcrNamespace, c.AwsAccountID, c.AwsRegion, c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = "", "", "", nil, nil, nil
+	return &c
+}
+
+// WithCosignKey signs with this Cosign key instead of an ephemeral key pair.
+func (p *Pipeline) WithCosignKey(
+	// Cosign private key (cosign.key, encrypted PEM), e.g. env://COSIGN_PRIVATE_KEY.
+	key *dagger.Secret,
+	// Password of the key, e.g. env://COSIGN_PASSWORD.
+	// +optional
+	password *dagger.Secret,
+	// Also record every signature and attestation in this Rekor transparency log
+	// (e.g. https://rekor.sigstore.dev). Off unless given.
+	// +optional
+	rekorUrl string,
+) *Pipeline {
+	c := *p
+	c.CosignKey, c.CosignPassword, c.RekorURL = key, password, rekorUrl
+	return &c
+}
+
+// WithGitOps says where release --git-push and git-push commit the new image tags and digests
+// for Argo CD.
+func (p *Pipeline) WithGitOps(
+	// The GitOps repository's HTTPS clone URL, without credentials.
+	repoUrl string,
+	// The access token (HTTP basic auth password), e.g. env://GIT_TOKEN.
+	token *dagger.Secret,
+	// The branch Argo CD follows; main unless given.
+	// +optional
+	branch string,
+	// The username that goes with the token; any non-empty name works for Azure DevOps and
+	// GitHub. x-access-token unless given.
+	// +optional
+	username string,
+	// The commit's author, as git writes it: "Name <email>". Taskboard CI unless given.
+	// +optional
+	author string,
+	// The values file, relative to the repository root and to the GitOps repository's;
+	// helm/app/values.yaml unless given.
+	// +optional
+	valuesPath string,
+	// PEM certificates to trust for the Git server besides the system's (a private CA).
+	// +optional
+	caCertificate *dagger.File,
+) (*Pipeline, error) {
+	if author != "" {
+		if _, err := mail.ParseAddress(author); err != nil {
+			return nil, fmt.Errorf("with-git-ops: author %q is not \"Name <email>\": %w", author, err)
+		}
+	}
+	c := *p
+	c.GitRepoURL, c.GitToken, c.GitCACertificate = repoUrl, token, caCertificate
+	c.GitBranch, c.GitUsername = keep(branch, p.GitBranch), keep(username, p.GitUsername)
+	c.GitAuthor, c.ValuesPath = keep(author, p.GitAuthor), keep(valuesPath, p.ValuesPath)
+	return &c, nil
+}
