@@ -11,35 +11,32 @@ import (
 )
 
 // TestDaggerCallsNameRealFunctionsAndFlags reads this module's Go source the way the SDK does
-// and checks every `dagger call` of README.md and .azure-pipelines/*.yml against it.
+// and checks every `dagger call` of the repository's Markdown files and .azure-pipelines/*.yml
+// against it, chains included.
 func TestDaggerCallsNameRealFunctionsAndFlags(t *testing.T) {
 	module, err := callcheck.Load(".", mainTypeName(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := []string{"../README.md"}
-	for _, pattern := range []string{"../.azure-pipelines/*.yml", "../.azure-pipelines/*.yaml"} {
-		matched, err := filepath.Glob(pattern)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, matched...)
+	files, err := callcheck.DocFiles("..")
+	if err != nil {
+		t.Fatal(err)
 	}
 	perFile := map[string]int{}
 	for _, name := range files {
-		data, err := os.ReadFile(name)
+		data, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, call := range callcheck.Extract(strings.TrimPrefix(name, "../"), string(data)) {
-			perFile[call.File]++
-			if err := module.Verify(call); err != nil {
-				t.Errorf("%s\n    %v", call, err)
-			}
+		calls := callcheck.Extract(name, string(data))
+		perFile[name] = len(calls)
+		for _, problem := range module.Check(calls) {
+			t.Error(problem)
 		}
 	}
-	// The docs and the PR pipeline must actually use the module: an empty scan proves nothing.
-	for _, must := range []string{"README.md", ".azure-pipelines/pr-validation.yml"} {
+	// The front door, the reference and both pipelines must actually use the module: an empty
+	// scan proves nothing.
+	for _, must := range []string{"README.md", "docs/PIPELINE.md", ".azure-pipelines/pr-validation.yml", ".azure-pipelines/azure-pipelines-main.yml"} {
 		if perFile[must] == 0 {
 			t.Errorf("%s has no `dagger call`", must)
 		}

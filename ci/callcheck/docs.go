@@ -8,9 +8,15 @@ import (
 	"strings"
 )
 
-// Undocumented lists the functions (and the constructor) of mainType, and their arguments, that
-// have no doc comment. Arguments are documented by the comment above them in the parameter list.
+// Undocumented lists the functions of every object type a call can reach (and the constructor),
+// and their arguments, that have no doc comment: the SDK turns them into `dagger functions` help.
+// Arguments are documented by the comment above them in the parameter list.
 func Undocumented(dir, mainType string) ([]string, error) {
+	m, err := Load(dir, mainType)
+	if err != nil {
+		return nil, err
+	}
+	reachable := m.Reachable()
 	fset := token.NewFileSet()
 	files, err := moduleFiles(fset, dir)
 	if err != nil {
@@ -24,7 +30,7 @@ func Undocumented(dir, mainType string) ([]string, error) {
 			if !ok {
 				continue
 			}
-			isFunction := d.Recv != nil && d.Name.IsExported() && receiverIs(d.Recv, mainType)
+			isFunction := d.Recv != nil && d.Name.IsExported() && reachable[receiverName(d.Recv)]
 			if !isFunction && !(d.Recv == nil && d.Name.Name == "New") {
 				continue
 			}

@@ -1,7 +1,9 @@
 // Package callcheck checks that the `dagger call` commands written in documentation and CI
 // pipelines name functions and flags the module really has. It reads the module's Go source
-// with go/parser, the way the Dagger Go SDK derives the API: exported methods of the main type
-// become functions, parameters become flags, both in kebab-case.
+// with go/parser, the way the Dagger Go SDK derives the API: exported methods and exported
+// fields of the module's object types become functions, parameters become flags, both in
+// kebab-case. A call is a chain: each function is looked up on the type the previous one
+// returned, starting at the main type.
 package callcheck
 
 import (
@@ -10,7 +12,6 @@ import (
 	"go/token"
 	"sort"
 	"strings"
-	"unicode"
 )
 
 // Arg is one parameter of a function or of the constructor.
@@ -19,83 +20,148 @@ type Arg struct {
 	Bool bool   // a bool flag takes no separate value
 }
 
-// Function is one callable of the module.
+// Function is one callable of an object.
 type Function struct {
 	Name    string // kebab-case
 	Args    map[string]Arg
-	Returns string // the result's type as written, e.g. "*dagger.Directory", "string"
+	Returns string // the result's type as written, e.g. "*Pipeline", "*dagger.Directory", "string"
+}
+
+// Object is a type whose functions a call can name: one of the module's structs, or a core
+// Dagger type (see core.go).
+type Object struct {
+	Name      string // Go name: "Pipeline", "Published", "dagger.File"
+	Functions map[string]Function
 }
 
 // Module is the API of the module as the CLI shows it.
 type Module struct {
-	Type        string
+	Main        string // the main type, where every call starts
 	Constructor map[string]Arg
-	Functions   map[string]Function
+	Objects     map[string]*Object // the module's own object types, by Go name
 }
 
-// Load parses the non-test Go files of dir and extracts the API of mainType.
+// Load parses the non-test Go files of dir and extracts the API of mainType and of every other
+// exported struct type of the package.
 func Load(dir, mainType string) (*Module, error) {
 	fset := token.NewFileSet()
 	files, err := moduleFiles(fset, dir)
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{Type: mainType, Constructor: map[string]Arg{}, Functions: map[string]Function{}}
-	foundType := false
+	m := &Module{Main: mainType, Constructor: map[string]Arg{}, Objects: map[string]*Object{}}
+	object := func(name string) *Object {
+		if m.Objects[name] == nil {
+			m.Objects[name] = &Object{Name: name, Functions: map[string]Function{}}
+		}
+		return m.Objects[name]
+	}
+	// Types first, methods second: a method may sit in another file than its type.
 	for _, sf := range files {
-		src, f := sf.src, sf.file
-		for _, decl := range f.Decls {
-			switch d := decl.(type) {
-			case *ast.GenDecl:
-				for _, spec := range d.Specs {
-					if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == mainType {
-						foundType = true
+		for _, decl := range sf.file.Decls {
+			for _, ts := range structTypes(decl) {
+				obj := object(ts.Name.Name)
+				for _, field := range ts.Type.(*ast.StructType).Fields.List {
+					if isPrivate(field) {
+						continue
 					}
-				}
-			case *ast.FuncDecl:
-				switch {
-				case d.Recv == nil && d.Name.Name == "New":
-					m.Constructor = args(d.Type)
-				case d.Recv != nil && d.Name.IsExported() && receiverIs(d.Recv, mainType):
-					fn := Function{Name: Kebab(d.Name.Name), Args: args(d.Type), Returns: firstResult(src, fset, d.Type)}
-					m.Functions[fn.Name] = fn
+					for _, n := range field.Names {
+						if n.IsExported() {
+							fn := Function{Name: Kebab(n.Name), Args: map[string]Arg{}, Returns: typeText(sf, fset, field.Type)}
+							obj.Functions[fn.Name] = fn
+						}
+					}
 				}
 			}
 		}
 	}
-	if !foundType {
+	for _, sf := range files {
+		for _, decl := range sf.file.Decls {
+			d, ok := decl.(*ast.FuncDecl)
+			if !ok || !d.Name.IsExported() {
+				continue
+			}
+			if d.Recv == nil {
+				if d.Name.Name == "New" {
+					m.Constructor = args(d.Type)
+				}
+				continue
+			}
+			obj, ok := m.Objects[receiverName(d.Recv)]
+			if !ok {
+				continue // a method of a non-struct or unexported type is no function
+			}
+			fn := Function{Name: Kebab(d.Name.Name), Args: args(d.Type), Returns: firstResult(sf, fset, d.Type)}
+			obj.Functions[fn.Name] = fn
+		}
+	}
+	if _, ok := m.Objects[mainType]; !ok {
 		return nil, fmt.Errorf("no type %s in %s", mainType, dir)
 	}
 	return m, nil
 }
 
-// FunctionNames lists the functions, sorted, for error messages.
-func (m *Module) FunctionNames() []string {
+// structTypes returns the exported struct types a declaration declares.
+func structTypes(decl ast.Decl) []*ast.TypeSpec {
+	gd, ok := decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.TYPE {
+		return nil
+	}
+	var out []*ast.TypeSpec
+	for _, spec := range gd.Specs {
+		ts := spec.(*ast.TypeSpec)
+		if _, ok := ts.Type.(*ast.StructType); ok && ts.Name.IsExported() {
+			out = append(out, ts)
+		}
+	}
+	return out
+}
+
+// isPrivate reports a field the SDK keeps out of the API (+private: state, not a function).
+func isPrivate(field *ast.Field) bool {
+	return field.Doc != nil && strings.Contains(field.Doc.Text(), "+private")
+}
+
+// Resolve returns the object a function's result type names, if a call can go on from it.
+func (m *Module) Resolve(returns string) (*Object, bool) {
+	name := strings.TrimPrefix(returns, "*")
+	if obj, ok := coreObjects[name]; ok {
+		return obj, true
+	}
+	obj, ok := m.Objects[name]
+	return obj, ok
+}
+
+// FunctionNames lists the functions of an object, sorted, for error messages.
+func (o *Object) FunctionNames() []string {
 	var out []string
-	for n := range m.Functions {
+	for n := range o.Functions {
 		out = append(out, n)
 	}
 	sort.Strings(out)
 	return out
 }
 
-func receiverIs(recv *ast.FieldList, typ string) bool {
+// receiverName is the type name of a method's receiver, pointer or not.
+func receiverName(recv *ast.FieldList) string {
 	if len(recv.List) != 1 {
-		return false
+		return ""
 	}
 	t := recv.List[0].Type
 	if star, ok := t.(*ast.StarExpr); ok {
 		t = star.X
 	}
-	id, ok := t.(*ast.Ident)
-	return ok && id.Name == typ
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }
 
 // args maps a function's parameters to flags, leaving out the context.
 func args(ft *ast.FuncType) map[string]Arg {
 	out := map[string]Arg{}
 	for _, field := range ft.Params.List {
-		if sel, ok := field.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Context" {
+		if isContext(field) {
 			continue
 		}
 		isBool := false
@@ -109,28 +175,38 @@ func args(ft *ast.FuncType) map[string]Arg {
 	return out
 }
 
-func firstResult(src []byte, fset *token.FileSet, ft *ast.FuncType) string {
+func isContext(field *ast.Field) bool {
+	sel, ok := field.Type.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == "Context"
+}
+
+func firstResult(sf sourceFile, fset *token.FileSet, ft *ast.FuncType) string {
 	if ft.Results == nil || len(ft.Results.List) == 0 {
 		return ""
 	}
-	t := ft.Results.List[0].Type
-	return string(src[fset.Position(t.Pos()).Offset:fset.Position(t.End()).Offset])
+	return typeText(sf, fset, ft.Results.List[0].Type)
 }
 
-// Kebab turns a Go identifier into the CLI's kebab-case: ScanFs -> scan-fs,
-// crdSchemaLocation -> crd-schema-location, SBOMFile -> sbom-file.
-func Kebab(s string) string {
-	r := []rune(s)
-	var b strings.Builder
-	for i, c := range r {
-		if unicode.IsUpper(c) && i > 0 {
-			prevLower := unicode.IsLower(r[i-1]) || unicode.IsDigit(r[i-1])
-			acronymEnd := unicode.IsUpper(r[i-1]) && i+1 < len(r) && unicode.IsLower(r[i+1])
-			if prevLower || acronymEnd {
-				b.WriteByte('-')
-			}
+// typeText is a type expression as written in the source.
+func typeText(sf sourceFile, fset *token.FileSet, t ast.Expr) string {
+	return string(sf.src[fset.Position(t.Pos()).Offset:fset.Position(t.End()).Offset])
+}
+
+// Reachable lists the module's object types a call can reach from the main type through
+// function results: the ones the CLI shows. An exported struct nobody returns is plain Go.
+func (m *Module) Reachable() map[string]bool {
+	seen := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		obj, ok := m.Objects[name]
+		if !ok || seen[name] {
+			return
 		}
-		b.WriteRune(unicode.ToLower(c))
+		seen[name] = true
+		for _, fn := range obj.Functions {
+			visit(strings.TrimPrefix(fn.Returns, "*"))
+		}
 	}
-	return b.String()
+	visit(m.Main)
+	return seen
 }

@@ -2,61 +2,62 @@ package callcheck
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
-// CoreMethods are the methods of core types a call may chain after a function, with their
-// flags: `validate-reports export --path reports`. Kept small on purpose; extend when docs use
-// more.
-var CoreMethods = map[string]map[string]map[string]Arg{
-	"*dagger.Directory": {
-		"export":  {"path": {Flag: "path"}, "wipe": {Flag: "wipe", Bool: true}},
-		"entries": {},
-		"file":    {"path": {Flag: "path"}},
-	},
-	"*dagger.File": {
-		"export":   {"path": {Flag: "path"}, "allow-parent-dir-rewrite": {Flag: "allow-parent-dir-rewrite", Bool: true}},
-		"contents": {},
-	},
+// Check verifies every call and returns one "file:line: problem" line per call that names a
+// function or a flag the module does not have.
+func (m *Module) Check(calls []Call) []string {
+	var out []string
+	for _, c := range calls {
+		if err := m.Verify(c); err != nil {
+			out = append(out, fmt.Sprintf("%s:%d: %v\n    %s", c.File, c.Line, err, c.Text))
+		}
+	}
+	return out
 }
 
-// Verify checks one call against the module: constructor flags, then a function and its flags,
-// then chained core methods.
+// Verify checks one call against the module: the constructor's flags, then each function of
+// the chain with its flags, each looked up on the type the previous function returned.
 func (m *Module) Verify(c Call) error {
-	words := c.Words
-	rest, err := consumeFlags(words, m.Constructor, "constructor")
+	rest, err := m.consumeFlags(c.Words, m.Constructor, "the constructor")
 	if err != nil {
 		return err
 	}
 	if len(rest) == 0 {
 		return fmt.Errorf("no function named")
 	}
-	name := rest[0]
-	fn, ok := m.Functions[name]
-	if !ok {
-		return fmt.Errorf("no function %q (have: %s)", name, strings.Join(m.FunctionNames(), ", "))
-	}
-	rest, err = consumeFlags(rest[1:], fn.Args, name)
-	if err != nil {
-		return err
-	}
-	returns := fn.Returns
+	obj := m.Objects[m.Main]
+	prev := ""
 	for len(rest) > 0 {
-		methods, ok := CoreMethods[returns]
+		name := rest[0]
+		fn, ok := obj.Functions[name]
 		if !ok {
-			return fmt.Errorf("%q follows %s, whose result (%s) has no known methods", rest[0], name, orNothing(returns))
+			if prev == "" {
+				return fmt.Errorf("%s has no function %q (have: %s)", obj.Name, name, strings.Join(obj.FunctionNames(), ", "))
+			}
+			return fmt.Errorf("%q follows %s, whose result (%s) has no function %q (have: %s)%s",
+				name, prev, obj.Name, name, strings.Join(obj.FunctionNames(), ", "), coreHint(obj))
 		}
-		flags, ok := methods[rest[0]]
-		if !ok {
-			return fmt.Errorf("%s has no method %q in the known list", returns, rest[0])
-		}
-		name = rest[0]
-		if rest, err = consumeFlags(rest[1:], flags, name); err != nil {
+		if rest, err = m.consumeFlags(rest[1:], fn.Args, name); err != nil {
 			return err
 		}
-		returns = "" // the known core methods end the chain
+		next, ok := m.Resolve(fn.Returns)
+		if !ok && len(rest) > 0 {
+			return fmt.Errorf("%q follows %s, whose result (%s) has no functions to call", rest[0], name, orNothing(fn.Returns))
+		}
+		obj, prev = next, name
 	}
 	return nil
+}
+
+// coreHint points at the table to extend when a core type's function is missing from it.
+func coreHint(obj *Object) string {
+	if _, ok := coreObjects[obj.Name]; ok {
+		return " in callcheck's table of core functions (core.go)"
+	}
+	return ""
 }
 
 func orNothing(s string) string {
@@ -68,13 +69,13 @@ func orNothing(s string) string {
 
 // consumeFlags takes the leading --flags of words, checking them against known, and returns the
 // remaining words (the next function in the chain).
-func consumeFlags(words []string, known map[string]Arg, owner string) ([]string, error) {
+func (m *Module) consumeFlags(words []string, known map[string]Arg, owner string) ([]string, error) {
 	for len(words) > 0 && strings.HasPrefix(words[0], "-") {
 		w := strings.TrimLeft(words[0], "-")
 		name, _, hasValue := strings.Cut(w, "=")
 		arg, ok := known[name]
 		if !ok {
-			return nil, fmt.Errorf("%s has no flag --%s", owner, name)
+			return nil, fmt.Errorf("%s has no flag --%s%s", owner, name, m.ownersOf(name))
 		}
 		words = words[1:]
 		if !hasValue && !arg.Bool {
@@ -85,4 +86,25 @@ func consumeFlags(words []string, known map[string]Arg, owner string) ([]string,
 		}
 	}
 	return words, nil
+}
+
+// ownersOf names the module's functions that do take a flag, the usual fix when a flag was
+// given to the wrong link of a chain.
+func (m *Module) ownersOf(flag string) string {
+	var owners []string
+	for _, obj := range m.Objects {
+		for _, fn := range obj.Functions {
+			if _, ok := fn.Args[flag]; ok {
+				owners = append(owners, fn.Name)
+			}
+		}
+	}
+	if _, ok := m.Constructor[flag]; ok {
+		owners = append(owners, "the constructor")
+	}
+	if len(owners) == 0 {
+		return ""
+	}
+	sort.Strings(owners)
+	return fmt.Sprintf(" (it is a flag of %s)", strings.Join(owners, ", "))
 }

@@ -371,7 +371,7 @@ func releaseLocal(e *env) error {
 	if !m.EphemeralKey || len(m.Images) != 2 {
 		return fmt.Errorf("release.json: %+v", m)
 	}
-	// What the README promises in the reports directory.
+	// What docs/PIPELINE.md promises in the reports directory.
 	for _, f := range []string{"summary.md", "release.json", "cosign.pub", "values.yaml",
 		"backend/trivy-image.json", "backend/trivy-image-gate.md", "backend/sbom.spdx.json", "backend/sbom.cyclonedx.json",
 		"frontend/trivy-image.json", "frontend/trivy-image-gate.md", "frontend/sbom.spdx.json", "frontend/sbom.cyclonedx.json"} {

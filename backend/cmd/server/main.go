@@ -1,4 +1,4 @@
-// Command server is the taskboard REST API. See README.md, section "Backend".
+// Command server is the taskboard REST API. See backend/README.md.
 //
 // Usage: server [serve|healthcheck|version]
 package main

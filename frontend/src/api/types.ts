@@ -1,4 +1,4 @@
-// Shapes of the backend's JSON contract (see the README "Backend" section).
+// Shapes of the backend's JSON contract (see backend/README.md).
 
 export interface Task {
   id: number;

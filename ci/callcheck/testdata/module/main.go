@@ -7,7 +7,10 @@ import (
 )
 
 type Pipeline struct {
+	// The repository.
 	Source *dagger.Directory
+	// +private
+	Registry string
 }
 
 func New(source *dagger.Directory, registryURL string) *Pipeline { return &Pipeline{Source: source} }
@@ -24,11 +27,25 @@ func (p *Pipeline) Render(ctx context.Context, kubernetesVersion string) (*dagge
 
 func (p *Pipeline) Validate(ctx context.Context) (string, error) { return "", nil }
 
+// WithRegistry configures the registry once for the functions chained after it.
+func (p *Pipeline) WithRegistry(
+	// The registry's address.
+	address string,
+	// Its password.
+	password *dagger.Secret,
+) *Pipeline {
+	return p
+}
+
 func (p *Pipeline) helper() {}
 
 type Other struct{}
 
 func (o *Other) NotAFunction() {}
+
+type lower struct{}
+
+func (l *lower) Exported() {}
 
 // Documented has a doc comment and documented arguments.
 func (p *Pipeline) Documented(
