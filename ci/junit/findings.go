@@ -54,7 +54,7 @@ func KubeconformErrors(stage string, r *kubeconformreport.Report) Suite {
 		case kubeconformreport.StatusInvalid:
 			hint = "fix the field in the chart's templates or values (values.schema.json says what is allowed)"
 		case kubeconformreport.StatusError:
-			hint = "add the kind's schema to the CRD schema location, or skip the kind with --skip-kinds (listed in the report)"
+			hint = "add the kind's schema to the CRD schema location, or skip the kind with with-validation --skip-kinds (listed in the report)"
 		default:
 			continue
 		}
@@ -110,5 +110,5 @@ func trivyHint(f trivyreport.Finding) string {
 	case f.Fixed != "":
 		return fmt.Sprintf("upgrade %s to %s", f.Package, f.Fixed)
 	}
-	return "no fixed version yet: replace " + f.Package + " or pass --ignore-unfixed"
+	return "no fixed version yet: replace " + f.Package + " or set with-scan-policy --ignore-unfixed"
 }
