@@ -67,12 +67,3 @@ type stageResult struct {
 	// severities is the stage's findings per severity, for the summary's table (scan-fs).
 	severities []summary.SeverityRow
 }
-
-// lastLines keeps the end of a long tool output for an error message.
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append([]string{fmt.Sprintf("... (%d lines above)", len(lines)-n)}, lines[len(lines)-n:]...)
-	}
-	return strings.Join(lines, "\n")
-}

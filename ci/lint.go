@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dagger/pipeline/textlines"
 	"fmt"
 	"strings"
 
@@ -51,7 +52,7 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 		reports: dag.Directory().WithNewFile("helm-lint.txt", report.String()),
 	}
 	if len(failed) > 0 {
-		result.err = fmt.Errorf("helm lint failed for %s:\n%s", strings.Join(failed, ", "), lastLines(report.String(), 60))
+		result.err = fmt.Errorf("helm lint failed for %s:\n%s", strings.Join(failed, ", "), textlines.Tail(report.String(), 60))
 	}
 	return result
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dagger/pipeline/textlines"
 	"fmt"
 	"strings"
 
@@ -53,7 +54,7 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 	result := stageResult{reports: dag.Directory().WithNewFile("kubeconform.json", res.Stdout)}
 	report, err := kubeconformreport.Parse([]byte(res.Stdout))
 	if err != nil {
-		result.err = fmt.Errorf("%w\nkubeconform exited %d:\n%s", err, res.ExitCode, lastLines(res.Combined(), 30))
+		result.err = fmt.Errorf("%w\nkubeconform exited %d:\n%s", err, res.ExitCode, textlines.Tail(res.Combined(), 30))
 		return result
 	}
 	result.details = fmt.Sprintf("Kubernetes %s: %s", version, report.Details())
@@ -63,7 +64,7 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 	result.err = report.Err()
 	result.findings = []junit.Suite{junit.KubeconformErrors("schemas", report)}
 	if result.err == nil && res.ExitCode != 0 {
-		result.err = fmt.Errorf("kubeconform exited %d although its report shows no failure:\n%s", res.ExitCode, lastLines(res.Stderr, 30))
+		result.err = fmt.Errorf("kubeconform exited %d although its report shows no failure:\n%s", res.ExitCode, textlines.Tail(res.Stderr, 30))
 	}
 	return result
 }

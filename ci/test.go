@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dagger/pipeline/textlines"
 	"fmt"
 	"strings"
 
@@ -78,7 +79,7 @@ func scriptResult(what, logName, script string, res execResult) stageResult {
 	r := stageResult{details: "passed", reports: dag.Directory().WithNewFile(logName, "$ "+script+"\n"+res.Combined())}
 	if res.ExitCode != 0 {
 		r.details = fmt.Sprintf("exit code %d", res.ExitCode)
-		r.err = fmt.Errorf("%s failed (exit %d):\n%s", what, res.ExitCode, lastLines(res.Combined(), 80))
+		r.err = fmt.Errorf("%s failed (exit %d):\n%s", what, res.ExitCode, textlines.Tail(res.Combined(), 80))
 	}
 	return r
 }

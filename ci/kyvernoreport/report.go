@@ -2,6 +2,7 @@
 package kyvernoreport
 
 import (
+	"dagger/pipeline/textlines"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -21,7 +22,7 @@ var countsLine = regexp.MustCompile(`(?m)^pass: (\d+), fail: (\d+), warn: (\d+),
 func Parse(output string) (Counts, error) {
 	m := countsLine.FindAllStringSubmatch(output, -1)
 	if len(m) == 0 {
-		return Counts{}, fmt.Errorf("kyverno apply printed no result line; output:\n%s", tail(output, 30))
+		return Counts{}, fmt.Errorf("kyverno apply printed no result line; output:\n%s", textlines.Tail(output, 30))
 	}
 	last := m[len(m)-1]
 	n := make([]int, 5)
@@ -71,17 +72,9 @@ func Gate(output string, exitCode int) (Counts, error) {
 	case c.Fail > 0 || c.Error > 0:
 		return c, fmt.Errorf("kyverno: %s\n%s", c, strings.Join(Violations(output), "\n"))
 	case exitCode != 0:
-		return c, fmt.Errorf("kyverno apply exited %d (%s):\n%s", exitCode, c, tail(output, 30))
+		return c, fmt.Errorf("kyverno apply exited %d (%s):\n%s", exitCode, c, textlines.Tail(output, 30))
 	case c.Pass == 0:
 		return c, fmt.Errorf("kyverno: no rule passed (%s): the policies matched no resource", c)
 	}
 	return c, nil
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

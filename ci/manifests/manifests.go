@@ -6,6 +6,7 @@ package manifests
 import (
 	"bufio"
 	"bytes"
+	"dagger/pipeline/textlines"
 	"fmt"
 	"strings"
 
@@ -48,7 +49,7 @@ func Split(stream []byte) ([]Document, error) {
 			d.Namespace, _ = md["namespace"].(string)
 		}
 		if d.Kind == "" || d.APIVersion == "" {
-			return fmt.Errorf("document %d has no apiVersion/kind:\n%s", n, firstLines(raw, 5))
+			return fmt.Errorf("document %d has no apiVersion/kind:\n%s", n, textlines.Head(raw, 5))
 		}
 		docs = append(docs, d)
 		return nil
@@ -147,12 +148,4 @@ func Kinds(docs []Document) map[string]int {
 		out[d.APIVersion+" "+d.Kind]++
 	}
 	return out
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, "\n")
 }

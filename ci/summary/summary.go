@@ -3,6 +3,7 @@
 package summary
 
 import (
+	"dagger/pipeline/textlines"
 	"errors"
 	"fmt"
 	"sort"
@@ -123,7 +124,7 @@ func (s Summary) Markdown() string {
 		for _, st := range failed {
 			msg := "failed"
 			if st.Err != nil {
-				msg = firstLines(st.Err.Error(), 20)
+				msg = strings.ReplaceAll(textlines.Head(st.Err.Error(), 20), "```", "'''")
 			}
 			fmt.Fprintf(&b, "**%s**\n\n```\n%s\n```\n\n", Cell(st.Name), msg)
 		}
@@ -158,12 +159,4 @@ func Cell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\r", "")
 	return strings.ReplaceAll(s, "\n", " ")
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = append(lines[:n], fmt.Sprintf("... (%d more lines)", len(lines)-n))
-	}
-	return strings.ReplaceAll(strings.Join(lines, "\n"), "```", "'''")
 }
