@@ -7,6 +7,7 @@ package ecrauth
 
 import (
 	"context"
+	"dagger/pipeline/redact"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -124,12 +125,7 @@ func (r Request) validate() error {
 
 // scrub removes the request's secrets from a message.
 func (r Request) scrub(msg string) string {
-	for _, s := range []string{r.SecretAccessKey, r.SessionToken} {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, "[redacted]")
-		}
-	}
-	return msg
+	return redact.String(msg, r.SecretAccessKey, r.SessionToken)
 }
 
 // decode checks and splits an authorization token: base64 of "AWS:<password>".

@@ -9,6 +9,7 @@ package gitops
 
 import (
 	"context"
+	"dagger/pipeline/redact"
 	"errors"
 	"fmt"
 	"io"
@@ -241,20 +242,7 @@ func (t Target) wrap(op string, err error) error {
 }
 
 // scrub hides the token in an error message while keeping the error chain.
-func (t Target) scrub(err error) error {
-	if t.Token == "" || !strings.Contains(err.Error(), t.Token) {
-		return err
-	}
-	return scrubbed{err: err, secret: t.Token}
-}
-
-type scrubbed struct {
-	err    error
-	secret string
-}
-
-func (s scrubbed) Error() string { return strings.ReplaceAll(s.err.Error(), s.secret, "[redacted]") }
-func (s scrubbed) Unwrap() error { return s.err }
+func (t Target) scrub(err error) error { return redact.Error(err, t.Token) }
 
 func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
