@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"dagger/pipeline/toolimages"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -91,7 +92,7 @@ const throwawayRegistryPort = 5000
 // throwawayRegistry is registry:2 as a service. With a volume, its storage outlives the service:
 // a chain of calls (publish, then sign) may restart it and still find the images.
 func throwawayRegistry(volume string) *dagger.Service {
-	c := dag.Container().From(ImageRegistry).WithExposedPort(throwawayRegistryPort)
+	c := dag.Container().From(toolimages.Registry).WithExposedPort(throwawayRegistryPort)
 	if volume != "" {
 		c = c.WithMountedCache("/var/lib/registry", dag.CacheVolume(volume))
 	}

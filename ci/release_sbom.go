@@ -3,6 +3,7 @@ package main
 import (
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/releasereport"
+	"dagger/pipeline/toolimages"
 )
 
 // Sbom lists an image's packages with Syft, as SPDX JSON (sbom.spdx.json) and CycloneDX JSON
@@ -16,7 +17,7 @@ func (p *Pipeline) Sbom(
 
 func sbomDirectory(image *dagger.Container) *dagger.Directory {
 	const out = "/sbom"
-	return dag.Container().From(ImageSyft).
+	return dag.Container().From(toolimages.Syft).
 		WithMountedFile("/image.tar", image.AsTarball()).
 		// Owned by Syft's non-root user in case the image runs as one; root writes there anyway.
 		WithDirectory(out, dag.Directory(), dagger.ContainerWithDirectoryOpts{Owner: "65532:65532"}).

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"dagger/pipeline/textlines"
+	"dagger/pipeline/toolimages"
 	"fmt"
 	"strings"
 
@@ -90,8 +91,8 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 	// The tests run in the PostgreSQL image with the Go toolchain copied in: the tests that stop
 	// and restart their own clusters need the server binaries and the postgres user, and nothing
 	// has to be installed from a package archive.
-	goImage := dag.Container().From(ImageGo)
-	c := p.withGoProxy(withGoCaches(dag.Container().From(ImagePostgres))).
+	goImage := dag.Container().From(toolimages.Go)
+	c := p.withGoProxy(withGoCaches(dag.Container().From(toolimages.Postgres))).
 		WithDirectory("/usr/local/go", goImage.Directory("/usr/local/go")).
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithEnvVariable("PATH", "/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").

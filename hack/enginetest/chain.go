@@ -8,10 +8,12 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"dagger/pipeline/toolimages"
 )
 
 // chainImage is an image every engine here has: the throwaway registry's own.
-const chainImage = "registry:2.8.3"
+var chainImage = toolimages.Registry
 
 // publishChain runs publish, sign and attest as one chain of calls: first on the throwaway
 // registry (it must outlive publish for sign and attest to find the image), then on a real

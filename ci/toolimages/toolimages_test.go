@@ -1,4 +1,4 @@
-package main
+package toolimages
 
 import (
 	"go/ast"
@@ -17,26 +17,26 @@ import (
 var pinnedTag = regexp.MustCompile(`^[a-z0-9./-]+(:[0-9]+)?/?[a-z0-9./_-]*:v?[0-9]+\.[0-9]+(\.[0-9]+)?[a-zA-Z0-9._-]*(@sha256:[a-f0-9]{64})?$`)
 
 func TestToolImagesArePinned(t *testing.T) {
-	if len(PinnedImages) == 0 {
+	if len(Pinned) == 0 {
 		t.Fatal("no tool images")
 	}
-	for _, ref := range PinnedImages {
+	for _, ref := range Pinned {
 		// Distroless publishes only floating tags (nonroot, latest); its security updates come
 		// through them, so the tag stays and a fork may add @sha256 to freeze it.
-		if ref == ImageDistrolessStatic {
+		if ref == DistrolessStatic {
 			continue
 		}
 		if strings.Contains(ref, "latest") || !pinnedTag.MatchString(ref) {
 			t.Errorf("image %q is not pinned to an exact version", ref)
 		}
 	}
-	if ImageTrivy != "aquasec/trivy:0.74.0" {
-		t.Errorf("Trivy must stay on 0.74.0 (post-compromise release), got %s", ImageTrivy)
+	if Trivy != "aquasec/trivy:0.74.0" {
+		t.Errorf("Trivy must stay on 0.74.0 (post-compromise release), got %s", Trivy)
 	}
 }
 
 // TestEveryImageIsDeclaredInImagesGo keeps images.go the one place that names images: every
-// Image* constant is in PinnedImages, and no other file passes a literal to From().
+// Image* constant is in Pinned, and no other file passes a literal to From().
 func TestEveryImageIsDeclaredInImagesGo(t *testing.T) {
 	fset := token.NewFileSet()
 	files, err := filepath.Glob("*.go")
@@ -44,11 +44,13 @@ func TestEveryImageIsDeclaredInImagesGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
-	for _, ref := range PinnedImages {
+	for _, ref := range Pinned {
 		listed[ref] = true
 	}
-	for _, name := range files {
-		f, err := parser.ParseFile(fset, name, nil, 0)
+	files = append(files, "toolimages.go")
+	for _, path := range files {
+		name := filepath.Base(path)
+		f, err := parser.ParseFile(fset, path, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,24 +58,24 @@ func TestEveryImageIsDeclaredInImagesGo(t *testing.T) {
 			switch n := n.(type) {
 			case *ast.ValueSpec:
 				for i, id := range n.Names {
-					if strings.HasPrefix(id.Name, "Image") && i < len(n.Values) {
+					if (strings.HasPrefix(id.Name, "Image") || name == "toolimages.go") && i < len(n.Values) {
 						lit, ok := n.Values[i].(*ast.BasicLit)
 						if !ok {
 							continue
 						}
 						v, _ := strconv.Unquote(lit.Value)
-						if name != "images.go" {
-							t.Errorf("%s: image constant %s belongs in images.go", name, id.Name)
+						if name != "toolimages.go" {
+							t.Errorf("%s: image constant %s belongs in ci/toolimages", name, id.Name)
 						}
 						if !listed[v] {
-							t.Errorf("%s = %q is missing from PinnedImages", id.Name, v)
+							t.Errorf("%s = %q is missing from Pinned", id.Name, v)
 						}
 					}
 				}
 			case *ast.CallExpr:
 				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "From" && len(n.Args) == 1 {
 					if _, isLit := n.Args[0].(*ast.BasicLit); isLit {
-						t.Errorf("%s: From(%s): use a constant from images.go", fset.Position(n.Pos()), "literal")
+						t.Errorf("%s: From(%s): use a constant of ci/toolimages", fset.Position(n.Pos()), "literal")
 					}
 				}
 			}
@@ -82,16 +84,16 @@ func TestEveryImageIsDeclaredInImagesGo(t *testing.T) {
 	}
 }
 
-// TestDockerfilesUseThePinnedImages holds the Dockerfiles' FROM lines to images.go, so that a
+// TestDockerfilesUseThePinned holds the Dockerfiles' FROM lines to Pinned, so that a
 // bump happens in one place and hack/airgap, which has a stand-in for every pinned image,
 // covers the image builds too.
-func TestDockerfilesUseThePinnedImages(t *testing.T) {
+func TestDockerfilesUseThePinned(t *testing.T) {
 	listed := map[string]bool{}
-	for _, ref := range PinnedImages {
+	for _, ref := range Pinned {
 		listed[ref] = true
 	}
 	from := regexp.MustCompile(`(?m)^FROM\s+(\S+)`)
-	for _, path := range []string{"../backend/Dockerfile", "../frontend/Dockerfile"} {
+	for _, path := range []string{"../../backend/Dockerfile", "../../frontend/Dockerfile"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -102,17 +104,17 @@ func TestDockerfilesUseThePinnedImages(t *testing.T) {
 		}
 		for _, m := range matches {
 			if !listed[m[1]] {
-				t.Errorf("%s: FROM %s is not in PinnedImages (ci/images.go)", path, m[1])
+				t.Errorf("%s: FROM %s is not in Pinned (ci/toolimages)", path, m[1])
 			}
 		}
 	}
 }
 
-// TestEveryImageHasAnAirGapStandIn keeps hack/airgap in step with images.go: an air-gapped engine
+// TestEveryImageHasAnAirGapStandIn keeps hack/airgap in step with Pinned: an air-gapped engine
 // (and make test-engine) needs a stand-in for every image the module and the Dockerfiles pull,
 // and its README table names the upstream image each recipe stands in for.
 func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
-	data, err := os.ReadFile("../hack/airgap/README.md")
+	data, err := os.ReadFile("../../hack/airgap/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,12 +122,12 @@ func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
 	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+)` \\| `[^`]+` \\|").FindAllStringSubmatch(string(data), -1) {
 		rows[m[1]] = true
 	}
-	for _, ref := range PinnedImages {
+	for _, ref := range Pinned {
 		if !rows[ref] {
 			t.Errorf("hack/airgap/README.md has no stand-in row for %s", ref)
 		}
 	}
-	if len(rows) != len(PinnedImages) {
-		t.Errorf("hack/airgap/README.md lists %d stand-ins, images.go pins %d images", len(rows), len(PinnedImages))
+	if len(rows) != len(Pinned) {
+		t.Errorf("hack/airgap/README.md lists %d stand-ins, ci/toolimages pins %d images", len(rows), len(Pinned))
 	}
 }

@@ -1,0 +1,51 @@
+// Package toolimages pins every image the module and the Dockerfiles use: the one place to bump
+// a tool.
+package toolimages
+
+// Tool images, every one pinned to an exact version: never `latest`, never a floating minor.
+// Change a tag here, run `dagger call validate` (and
+// `dagger call release` for the release tools), and say in the commit which release notes were
+// read. Official images only (the tool's own publisher or a Docker official image). Tags are
+// what the publishers document: kubeconform and Kyverno tag with a leading "v"; Trivy, Helm
+// (alpine/helm), Go, Node and PostgreSQL without. A digest (`@sha256:...`) may be appended to any
+// of them to freeze the bytes as well as the name.
+const (
+	// Helm 4, on Alpine, published by the Alpine project's Docker Hub org.
+	Helm = "alpine/helm:4.3.1"
+	// kubeconform, the scratch image whose entrypoint is /kubeconform.
+	Kubeconform = "ghcr.io/yannh/kubeconform:v0.8.0"
+	// Kyverno CLI (`kyverno apply`, `kyverno test`), built by ko: entrypoint /ko-app/kubectl-kyverno.
+	KyvernoCLI = "ghcr.io/kyverno/kyverno-cli:v1.19.1"
+	// Trivy 0.74.0, published in August 2026, after the March 2026 compromise of Trivy's release
+	// channel (tampered tags and images): releases from that window must not be used. Before a
+	// bump, check the Trivy security advisories for the new release.
+	Trivy = "aquasec/trivy:0.74.0"
+	// Syft for SBOMs (release).
+	Syft = "anchore/syft:v1.57.1"
+	// Go toolchain, matching the `go` lines of go.mod and ci/go.mod. Debian bookworm because its
+	// archive ships postgresql-15, which backend tests may need as local server binaries.
+	Go = "golang:1.26.8-bookworm"
+	// Node 20 for the frontend (package.json engines: >=20.19).
+	Node = "node:20.20.2-bookworm-slim"
+	// PostgreSQL 15, the database the application runs on.
+	Postgres = "postgres:15.18-alpine"
+	// OCI distribution registry, for local release runs and tests of pushes.
+	Registry = "registry:2.8.3"
+)
+
+// Base images of the Dockerfiles (their FROM lines name exactly these; a test checks it). The
+// build stages use Go and Node.
+const (
+	// The backend's runtime: static binary, no shell, user 65532.
+	DistrolessStatic = "gcr.io/distroless/static-debian12:nonroot"
+	// The frontend's runtime: nginx as user 101, templates rendered by its entrypoint.
+	NginxUnprivileged = "nginxinc/nginx-unprivileged:1.28-alpine"
+)
+
+// Pinned lists every image the module and the Dockerfiles use, for the tests that check
+// they stay pinned and that hack/airgap has a stand-in for each.
+var Pinned = []string{
+	Helm, Kubeconform, KyvernoCLI, Trivy, Syft,
+	Go, Node, Postgres, Registry,
+	DistrolessStatic, NginxUnprivileged,
+}
