@@ -7,28 +7,11 @@ import (
 	"dagger/pipeline/charts"
 )
 
-// chartRun is one chart checked with one values file ("" for the chart's defaults).
-type chartRun struct {
-	Chart  string
-	Values string
-}
-
-func (r chartRun) label() string { return charts.Label(r.Chart, r.Values) }
-
-// helmArgs are the chart path and values flag relative to the helm/ mount.
-func (r chartRun) helmArgs() []string {
-	args := []string{r.Chart}
-	if r.Values != "" {
-		args = append(args, "--values", r.Chart+"/"+r.Values)
-	}
-	return args
-}
-
 // chartRuns lists every (chart, values file) pair: each values file under helm/<chart>/ci/ that
 // follows the chart-testing naming and each environment file beside values.yaml, or the
 // defaults when there is none.
-func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
-	var runs []chartRun
+func (p *Pipeline) chartRuns(ctx context.Context) ([]charts.Run, error) {
+	var runs []charts.Run
 	for _, chart := range charts.Names {
 		if ok, err := p.Source.Exists(ctx, charts.Dir(chart)+"/Chart.yaml"); err != nil {
 			return nil, err
@@ -44,7 +27,7 @@ func (p *Pipeline) chartRuns(ctx context.Context) ([]chartRun, error) {
 			matched = append(matched, found...)
 		}
 		for _, values := range charts.ValuesFiles(chart, matched) {
-			runs = append(runs, chartRun{Chart: chart, Values: values})
+			runs = append(runs, charts.Run{Chart: chart, Values: values})
 		}
 	}
 	return runs, nil

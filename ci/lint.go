@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"dagger/pipeline/textlines"
-	"fmt"
-	"strings"
 
 	"dagger/pipeline/charts"
 	"dagger/pipeline/internal/dagger"
@@ -34,27 +31,20 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 	if err != nil {
 		return stageResult{err: err}
 	}
-	var report strings.Builder
-	var failed []string
+	var report charts.LintReport
 	for _, run := range runs {
-		args := append([]string{"helm", "lint", "--strict", "--kube-version", version}, run.helmArgs()...)
+		args := run.LintArgs(version)
 		res, err := runTool(ctx, helm, args, false)
 		if err != nil {
 			return stageResult{err: err}
 		}
-		fmt.Fprintf(&report, "## %s\n$ %s\n%s\n", run.label(), strings.Join(args, " "), res.Combined())
-		if res.ExitCode != 0 {
-			failed = append(failed, run.label())
-		}
+		report.Add(run, args, res.Combined(), res.ExitCode)
 	}
-	result := stageResult{
-		details: fmt.Sprintf("%d chart/values combination(s), %d failed", len(runs), len(failed)),
+	return stageResult{
+		details: report.Details(),
 		reports: dag.Directory().WithNewFile("helm-lint.txt", report.String()),
+		err:     report.Err(),
 	}
-	if len(failed) > 0 {
-		result.err = fmt.Errorf("helm lint failed for %s:\n%s", strings.Join(failed, ", "), textlines.Tail(report.String(), 60))
-	}
-	return result
 }
 
 // helmWithDependencies is the Helm container with chart dependencies vendored, for charts that

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dagger/pipeline/charts"
 	"dagger/pipeline/junit"
 	"dagger/pipeline/kyvernoreport"
 	"dagger/pipeline/manifests"
@@ -30,10 +31,10 @@ func (p *Pipeline) policiesStage(ctx context.Context) stageResult {
 		return stageResult{err: err}
 	}
 	var policyDocs []manifests.Document
-	for _, r := range renderingsOf(renders, "policies") {
+	for _, r := range charts.Of(renders, "policies") {
 		docs, err := manifests.Split([]byte(r.Manifests))
 		if err != nil {
-			return stageResult{err: fmt.Errorf("rendered %s: %w", r.Run.label(), err)}
+			return stageResult{err: fmt.Errorf("rendered %s: %w", r.Run.Label(), err)}
 		}
 		policyDocs = append(policyDocs, docs...)
 	}
@@ -50,24 +51,24 @@ func (p *Pipeline) policiesStage(ctx context.Context) stageResult {
 	// One apply per rendering: each is a whole release of the chart, and the CLI's in-memory
 	// cluster refuses two objects of the same name.
 	kyverno := kyvernoContainer().WithNewFile("/work/policies.yaml", string(manifests.Join(kept)))
-	apps := renderingsOf(renders, "app")
+	apps := charts.Of(renders, "app")
 	report := note
 	var total kyvernoreport.Counts
 	var errs []error
 	var findings []junit.Suite
 	for _, r := range apps {
-		path := "/work/resources/" + r.fileName()
+		path := "/work/resources/" + r.FileName()
 		args := []string{"apply", "/work/policies.yaml", "--remove-color", "--resource", path}
 		res, err := runTool(ctx, kyverno.WithNewFile(path, r.Manifests), args, true)
 		if err != nil {
 			return stageResult{err: err}
 		}
 		report += fmt.Sprintf("\n$ kyverno %s\n%s", strings.Join(args, " "), res.Combined())
-		findings = append(findings, junit.KyvernoViolations("policies", r.Run.label(), res.Combined()))
+		findings = append(findings, junit.KyvernoViolations("policies", r.Run.Label(), res.Combined()))
 		counts, err := kyvernoreport.Gate(res.Combined(), res.ExitCode)
 		total = total.Add(counts)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", r.Run.label(), err))
+			errs = append(errs, fmt.Errorf("%s: %w", r.Run.Label(), err))
 		}
 	}
 	result := stageResult{reports: dag.Directory().WithNewFile("kyverno-apply.txt", report), findings: findings}

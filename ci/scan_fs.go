@@ -47,7 +47,7 @@ func (p *Pipeline) scanFsStage(ctx context.Context) stageResult {
 		renderNote = "; charts not rendered (see lint/schemas)"
 	} else {
 		for _, r := range renders {
-			tree = tree.WithNewFile(renderedDir+"/"+r.fileName(), r.Manifests)
+			tree = tree.WithNewFile(renderedDir+"/"+r.FileName(), r.Manifests)
 		}
 	}
 	const out = "/reports"

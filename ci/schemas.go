@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"dagger/pipeline/textlines"
 	"fmt"
 	"strings"
+
+	"dagger/pipeline/textlines"
 
 	"dagger/pipeline/junit"
 	"dagger/pipeline/kubeconformreport"
@@ -31,7 +32,7 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 	}
 	kc := kubeconformContainer()
 	for _, r := range renders {
-		kc = kc.WithNewFile("/manifests/"+r.fileName(), r.Manifests)
+		kc = kc.WithNewFile("/manifests/"+r.FileName(), r.Manifests)
 	}
 	argo, err := p.Source.Glob(ctx, "argocd*.yaml")
 	if err != nil {

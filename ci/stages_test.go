@@ -5,24 +5,6 @@ import (
 	"testing"
 )
 
-func TestChartRunHelmArgsAndRenderingNames(t *testing.T) {
-	defaults := chartRun{Chart: "app"}
-	prod := chartRun{Chart: "app", Values: "ci/prod-values.yaml"}
-	if strings.Join(defaults.helmArgs(), " ") != "app" || defaults.label() != "app (defaults)" {
-		t.Fatalf("%v %s", defaults.helmArgs(), defaults.label())
-	}
-	if strings.Join(prod.helmArgs(), " ") != "app --values app/ci/prod-values.yaml" {
-		t.Fatalf("%v", prod.helmArgs())
-	}
-	if (rendering{Run: defaults}).fileName() != "app.yaml" || (rendering{Run: prod}).fileName() != "app-prod-values.yaml" {
-		t.Fatal("rendering file names")
-	}
-	all := []rendering{{Run: prod}, {Run: chartRun{Chart: "policies"}}, {Run: defaults}}
-	if len(renderingsOf(all, "app")) != 2 || renderingsOf(all, "policies")[0].Run.Chart != "policies" {
-		t.Fatal("renderingsOf")
-	}
-}
-
 func TestQuoteAllAndCombined(t *testing.T) {
 	if got := strings.Join(quoteAll([]string{"./backend/...", "it's"}), " "); got != `'./backend/...' 'it'\''s'` {
 		t.Fatalf("quoteAll = %s", got)
