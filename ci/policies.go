@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	"dagger/pipeline/charts"
 	"dagger/pipeline/junit"
 	"dagger/pipeline/kyvernoreport"
-	"dagger/pipeline/manifests"
 )
 
 // Policies applies the Kyverno policies of helm/policies (rendered) to the rendered application
@@ -30,52 +26,29 @@ func (p *Pipeline) policiesStage(ctx context.Context) stageResult {
 	if err != nil {
 		return stageResult{err: err}
 	}
-	var policyDocs []manifests.Document
-	for _, r := range charts.Of(renders, "policies") {
-		docs, err := manifests.Split([]byte(r.Manifests))
-		if err != nil {
-			return stageResult{err: fmt.Errorf("rendered %s: %w", r.Run.Label(), err)}
-		}
-		policyDocs = append(policyDocs, docs...)
-	}
-	kept, excluded := manifests.WithoutImageSignaturePolicies(manifests.Dedupe(policyDocs))
-	if len(kept) == 0 {
-		return stageResult{err: fmt.Errorf("helm/policies rendered no policy to apply (left out: %v)", excluded)}
-	}
-	note := "Left out (image signatures need registry access; release verifies them): "
-	if len(excluded) == 0 {
-		note = "No image-signature policy was left out.\n"
-	} else {
-		note += strings.Join(excluded, ", ") + "\n"
+	prepared, err := kyvernoreport.PreparePolicies(charts.Of(renders, "policies"))
+	if err != nil {
+		return stageResult{err: err}
 	}
 	// One apply per rendering: each is a whole release of the chart, and the CLI's in-memory
 	// cluster refuses two objects of the same name.
-	kyverno := kyvernoContainer().WithNewFile("/work/policies.yaml", string(manifests.Join(kept)))
-	apps := charts.Of(renders, "app")
-	report := note
-	var total kyvernoreport.Counts
-	var errs []error
+	kyverno := kyvernoContainer().WithNewFile("/work/policies.yaml", string(prepared.Bundle))
+	applies := kyvernoreport.Applies{Policies: prepared}
 	var findings []junit.Suite
-	for _, r := range apps {
+	for _, r := range charts.Of(renders, "app") {
 		path := "/work/resources/" + r.FileName()
 		args := []string{"apply", "/work/policies.yaml", "--remove-color", "--resource", path}
 		res, err := runTool(ctx, kyverno.WithNewFile(path, r.Manifests), args, true)
 		if err != nil {
 			return stageResult{err: err}
 		}
-		report += fmt.Sprintf("\n$ kyverno %s\n%s", strings.Join(args, " "), res.Combined())
+		applies.Add(r.Run.Label(), args, res.Combined(), res.ExitCode)
 		findings = append(findings, junit.KyvernoViolations("policies", r.Run.Label(), res.Combined()))
-		counts, err := kyvernoreport.Gate(res.Combined(), res.ExitCode)
-		total = total.Add(counts)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", r.Run.Label(), err))
-		}
 	}
-	result := stageResult{reports: dag.Directory().WithNewFile("kyverno-apply.txt", report), findings: findings}
-	result.details = fmt.Sprintf("%d policies on %d rendering(s): %s", len(kept), len(apps), total)
-	if len(excluded) > 0 {
-		result.details += "; left out: " + strings.Join(excluded, ", ")
+	return stageResult{
+		details:  applies.Details(),
+		reports:  dag.Directory().WithNewFile("kyverno-apply.txt", applies.Report()),
+		findings: findings,
+		err:      applies.Err(),
 	}
-	result.err = errors.Join(errs...)
-	return result
 }

@@ -13,9 +13,3 @@ func TestQuoteAllAndCombined(t *testing.T) {
 		t.Fatalf("Combined = %q", r)
 	}
 }
-
-func TestUniq(t *testing.T) {
-	if got := strings.Join(uniq([]string{"a", "a", "b", "c", "c"}), ","); got != "a,b,c" {
-		t.Fatal(got)
-	}
-}

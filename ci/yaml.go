@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
-	"sync"
 
+	"dagger/pipeline/parallel"
 	"dagger/pipeline/yamlcheck"
 )
 
@@ -24,62 +22,32 @@ const yamlReadConcurrency = 16
 
 func (p *Pipeline) yamlStage(ctx context.Context) stageResult {
 	var names []string
-	for _, pattern := range []string{"**/*.yaml", "**/*.yml", "**/*.YAML", "**/*.YML"} {
+	for _, pattern := range yamlcheck.Patterns {
 		matched, err := p.Source.Glob(ctx, pattern)
 		if err != nil {
 			return stageResult{err: err}
 		}
 		names = append(names, matched...)
 	}
-	sort.Strings(names)
-	names = uniq(names)
-
-	files := make(map[string][]byte, len(names))
-	var mu sync.Mutex
-	var firstErr error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, yamlReadConcurrency)
-	for _, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			contents, err := p.Source.File(name).Contents(ctx)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && firstErr == nil {
-				firstErr = fmt.Errorf("read %s: %w", name, err)
-			}
-			files[name] = []byte(contents)
-		}()
+	names = yamlcheck.Unique(names)
+	contents, err := parallel.Map(names, yamlReadConcurrency, func(name string) (string, error) {
+		data, err := p.Source.File(name).Contents(ctx)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", name, err)
+		}
+		return data, nil
+	})
+	if err != nil {
+		return stageResult{err: err}
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return stageResult{err: firstErr}
+	files := make(map[string][]byte, len(names))
+	for i, name := range names {
+		files[name] = []byte(contents[i])
 	}
 	res := yamlcheck.Check(files)
-	var report strings.Builder
-	fmt.Fprintf(&report, "checked %d file(s), skipped %d chart template(s)\n", len(res.Checked), len(res.Skipped))
-	for _, prob := range res.Problems {
-		fmt.Fprintf(&report, "ERROR %s\n", prob)
-	}
-	for _, name := range res.Checked {
-		fmt.Fprintf(&report, "ok    %s\n", name)
-	}
 	return stageResult{
-		details: fmt.Sprintf("%d file(s) checked, %d problem(s), %d chart template(s) skipped", len(res.Checked), len(res.Problems), len(res.Skipped)),
-		reports: dag.Directory().WithNewFile("yaml-check.txt", report.String()),
+		details: res.Details(),
+		reports: dag.Directory().WithNewFile("yaml-check.txt", res.Report()),
 		err:     res.Err(),
 	}
-}
-
-func uniq(sorted []string) []string {
-	out := sorted[:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

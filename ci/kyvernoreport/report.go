@@ -2,11 +2,12 @@
 package kyvernoreport
 
 import (
-	"dagger/pipeline/textlines"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"dagger/pipeline/textlines"
 )
 
 // Counts is the result line `kyverno apply` prints last:

@@ -140,12 +140,3 @@ func Dedupe(docs []Document) []Document {
 	}
 	return out
 }
-
-// Kinds counts documents per "group/Kind", e.g. "apps/Deployment", "v1/Service".
-func Kinds(docs []Document) map[string]int {
-	out := map[string]int{}
-	for _, d := range docs {
-		out[d.APIVersion+" "+d.Kind]++
-	}
-	return out
-}

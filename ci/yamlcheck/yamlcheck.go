@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -102,4 +103,32 @@ func Parse(data []byte) error {
 			return fmt.Errorf("document %d: %w", doc, err)
 		}
 	}
+}
+
+// Report is yaml-check.txt: one line per problem, then one per file checked.
+func (r Result) Report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "checked %d file(s), skipped %d chart template(s)\n", len(r.Checked), len(r.Skipped))
+	for _, prob := range r.Problems {
+		fmt.Fprintf(&b, "ERROR %s\n", prob)
+	}
+	for _, name := range r.Checked {
+		fmt.Fprintf(&b, "ok    %s\n", name)
+	}
+	return b.String()
+}
+
+// Details is the stage's row in the summary.
+func (r Result) Details() string {
+	return fmt.Sprintf("%d file(s) checked, %d problem(s), %d chart template(s) skipped", len(r.Checked), len(r.Problems), len(r.Skipped))
+}
+
+// Patterns are the globs that find the YAML files of a repository.
+var Patterns = []string{"**/*.yaml", "**/*.yml", "**/*.YAML", "**/*.YML"}
+
+// Unique sorts names and drops repeats (a file two patterns matched).
+func Unique(names []string) []string {
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	return slices.Compact(sorted)
 }

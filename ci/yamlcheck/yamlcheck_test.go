@@ -61,3 +61,14 @@ func TestCheckPassesCleanFiles(t *testing.T) {
 		t.Fatalf("err = %v, checked = %v", err, res.Checked)
 	}
 }
+
+func TestReportAndUnique(t *testing.T) {
+	res := Check(map[string][]byte{"a.yaml": []byte("a: 1\n"), "b.yaml": []byte("a: 1\na: 2\n")})
+	report := res.Report()
+	if !strings.Contains(report, "ERROR b.yaml") || !strings.Contains(report, "ok    a.yaml") || res.Details() != "2 file(s) checked, 1 problem(s), 0 chart template(s) skipped" {
+		t.Fatalf("%s\n%s", report, res.Details())
+	}
+	if got := strings.Join(Unique([]string{"c", "a", "b", "a", "c"}), ","); got != "a,b,c" {
+		t.Fatal(got)
+	}
+}
