@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strings"
-
-	"dagger/pipeline/textlines"
 
 	"dagger/pipeline/junit"
 	"dagger/pipeline/kubeconformreport"
@@ -41,31 +37,15 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 	for _, name := range argo {
 		kc = kc.WithFile("/manifests/"+name, p.Source.File(name))
 	}
-	args := []string{"-strict", "-summary", "-output", "json", "-verbose",
-		"-kubernetes-version", version,
-		"-schema-location", p.KubernetesSchemas, "-schema-location", p.CRDSchemas}
-	if len(p.SkipKinds) > 0 {
-		args = append(args, "-skip", strings.Join(p.SkipKinds, ","))
-	}
-	args = append(args, "/manifests")
+	args := kubeconformreport.Args(version, []string{p.KubernetesSchemas, p.CRDSchemas}, p.SkipKinds, "/manifests")
 	res, err := runTool(ctx, kc, args, true)
 	if err != nil {
 		return stageResult{err: err}
 	}
-	result := stageResult{reports: dag.Directory().WithNewFile("kubeconform.json", res.Stdout)}
-	report, err := kubeconformreport.Parse([]byte(res.Stdout))
-	if err != nil {
-		result.err = fmt.Errorf("%w\nkubeconform exited %d:\n%s", err, res.ExitCode, textlines.Tail(res.Combined(), 30))
-		return result
-	}
-	result.details = fmt.Sprintf("Kubernetes %s: %s", version, report.Details())
-	if skipped := report.Skipped(); len(skipped) > 0 {
-		result.details += "; skipped: " + strings.Join(skipped, ", ")
-	}
-	result.err = report.Err()
-	result.findings = []junit.Suite{junit.KubeconformErrors("schemas", report)}
-	if result.err == nil && res.ExitCode != 0 {
-		result.err = fmt.Errorf("kubeconform exited %d although its report shows no failure:\n%s", res.ExitCode, textlines.Tail(res.Stderr, 30))
+	o := kubeconformreport.Judge(res.Stdout, res.Stderr, res.ExitCode, version)
+	result := stageResult{reports: dag.Directory().WithNewFile("kubeconform.json", res.Stdout), details: o.Details, err: o.Err}
+	if o.Report != nil {
+		result.findings = []junit.Suite{junit.KubeconformErrors("schemas", o.Report)}
 	}
 	return result
 }
