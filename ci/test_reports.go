@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"dagger/pipeline/internal/dagger"
@@ -95,31 +94,9 @@ func agreeWith(ctx context.Context, out *dagger.Directory, junitPath string, run
 	return testreports.Agree([]byte(xml), run)
 }
 
-// withTestCounts puts the counts and the line coverage in the stage's row. Reports that are
-// missing or disagree with the run fail a stage that otherwise passed: the Tests tab would lie.
+// withTestCounts puts the counts and the line coverage in the stage's row (testreports.Row).
 func withTestCounts(ctx context.Context, r stageResult, out *dagger.Directory, coberturaPath string, counts junit.Counts, err error) stageResult {
-	outcome := r.details
-	if err != nil {
-		r.details = "test reports incomplete; " + outcome
-		if r.err == nil {
-			r.err = fmt.Errorf("test reports: %w", err)
-		} else {
-			r.err = errors.Join(r.err, fmt.Errorf("test reports: %w", err))
-		}
-		return r
-	}
-	r.details = fmt.Sprintf("%d tests, %d failed, %d skipped; %s; %s", counts.Tests, counts.Failures, counts.Skipped, lineCoverage(ctx, out, coberturaPath), outcome)
+	cobertura, readErr := out.File(coberturaPath).Contents(ctx)
+	r.details, r.err = testreports.Row(r.details, r.err, counts, err, testreports.Coverage(cobertura, readErr))
 	return r
-}
-
-func lineCoverage(ctx context.Context, out *dagger.Directory, coberturaPath string) string {
-	xml, err := out.File(coberturaPath).Contents(ctx)
-	if err != nil {
-		return "no coverage report"
-	}
-	rate, err := testreports.LineRate([]byte(xml))
-	if err != nil {
-		return "coverage unreadable: " + err.Error()
-	}
-	return fmt.Sprintf("%.1f%% of lines covered", rate*100)
 }
