@@ -60,7 +60,7 @@ func (p *Pipeline) Release(
 	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.version, Stages: summary.Summary{Title: "Release"}}
 	err = r.run(ctx)
 	if err == nil {
-		r.report.Stages.Artifact, r.report.Stages.Reports = "release-reports", releasereport.Links(componentNames(), platformNames(r.platforms))
+		r.report.Stages.Artifact, r.report.Stages.Reports = "release-reports", releasereport.Links(releaseplan.ComponentNames(), platformNames(r.platforms))
 	}
 	md := r.report.Markdown()
 	if err != nil {
@@ -90,100 +90,48 @@ type releaseRun struct {
 	target    *registryTarget
 	keys      *cosignkeys.Keys
 	images    map[string][]*dagger.Container
-	refs      map[string]string // component -> repository@sha256:...
+	values    map[string]valuesfile.Image
 	reports   *dagger.Directory
 	report    releasereport.Release
 }
 
-// stage runs one step, records it in the summary and stops the release on failure.
-func (r *releaseRun) stage(name string, fn func() (string, error)) error {
-	st := summary.Run(name, fn)
-	r.report.Stages.Stages = append(r.report.Stages.Stages, st)
-	if st.Err != nil {
-		return fmt.Errorf("%s: %w", name, st.Err)
-	}
-	return nil
-}
-
+// run is the release, stage by stage, stopping at the first failure.
 func (r *releaseRun) run(ctx context.Context) error {
 	if len(r.platforms) == 0 {
 		r.platforms = []dagger.Platform{defaultPlatform}
 	}
-	if err := r.stage("inputs", func() (string, error) { return r.checkInputs(ctx) }); err != nil {
-		return err
-	}
 	r.images = map[string][]*dagger.Container{}
+	r.report.Begin(releaseplan.ComponentNames(), r.gitSHA, platformNames(r.platforms))
+	tasks := []summary.Task{{Name: "inputs", Run: func() (string, error) { return r.checkInputs(ctx) }}}
 	for _, c := range releaseplan.Components {
-		if err := r.stage("build "+c.Name, func() (string, error) {
+		tasks = append(tasks, summary.Task{Name: "build " + c.Name, Run: func() (string, error) {
 			variants, err := r.p.buildVariants(ctx, c, r.platforms, r.meta)
 			r.images[c.Name] = variants
 			return fmt.Sprintf("%s, %d platform(s)", c.Dockerfile, len(variants)), err
-		}); err != nil {
-			return err
-		}
+		}})
 	}
-	if err := r.stage("smoke", func() (string, error) {
+	tasks = append(tasks, summary.Task{Name: "smoke", Run: func() (string, error) {
 		// The first platform's images, as docker-compose would run them.
 		lines, err := runStack(ctx, r.images["backend"][0], r.images["frontend"][0])
 		return fmt.Sprintf("the stack runs: %d checks passed", len(lines)), err
-	}); err != nil {
-		return err
-	}
+	}})
 	for _, c := range releaseplan.Components {
-		r.report.Images = append(r.report.Images, releasereport.Image{Component: c.Name, Tag: r.gitSHA, Platforms: platformNames(r.platforms)})
+		tasks = append(tasks, summary.Task{Name: "scan " + c.Name, Run: func() (string, error) { return r.scan(ctx, c.Name) }})
 	}
-	for i, c := range releaseplan.Components {
-		if err := r.stage("scan "+c.Name, func() (string, error) { return r.scan(ctx, i, c.Name) }); err != nil {
-			return err
-		}
-	}
-	if err := r.stage("push", func() (string, error) { return r.push(ctx) }); err != nil {
-		return err
-	}
-	if err := r.stage("sign", func() (string, error) { return r.sign(ctx) }); err != nil {
-		return err
-	}
-	if err := r.stage("sbom", func() (string, error) { return r.attestSBOMs(ctx) }); err != nil {
-		return err
-	}
-	var images map[string]valuesfile.Image
-	if err := r.stage("values", func() (string, error) {
-		var err error
-		images, err = r.releaseValues()
-		if err != nil {
-			return "", err
-		}
-		file, changed, err := r.p.bumpValues(ctx, images)
-		if err != nil {
-			return "", err
-		}
-		r.reports = r.reports.WithFile("values.yaml", file)
-		r.report.ValuesChanged = changed
-		if !changed {
-			return "already up to date", nil
-		}
-		return "tags and digests set (reports/values.yaml)", nil
-	}); err != nil {
+	tasks = append(tasks,
+		summary.Task{Name: "push", Run: func() (string, error) { return r.push(ctx) }},
+		summary.Task{Name: "sign", Run: func() (string, error) { return r.sign(ctx) }},
+		summary.Task{Name: "sbom", Run: func() (string, error) { return r.attestSBOMs(ctx) }},
+		summary.Task{Name: "values", Run: func() (string, error) { return r.bumpValues(ctx) }})
+	if err := r.report.Stages.RunInOrder(tasks...); err != nil {
 		return err
 	}
 	if !r.gitPush {
 		r.report.GitPushNote = "--git-push not set"
-		r.report.Stages.Stages = append(r.report.Stages.Stages, summary.Stage{Name: "git push", Status: summary.Skipped, Details: "--git-push not set"})
+		r.report.Stages.Skip("git push", r.report.GitPushNote)
 		return nil
 	}
-	return r.stage("git push", func() (string, error) {
-		res, err := r.p.gitPushValues(ctx, r.gitSHA, images)
-		if err != nil {
-			return "", err
-		}
-		r.report.ValuesCommit = res.Commit
-		if res.Commit == "" {
-			r.report.ValuesChanged = false
-			return "nothing to change", nil
-		}
-		r.report.ValuesChanged = true
-		return fmt.Sprintf("commit %s on %s (%d attempt(s))", shortSHA(res.Commit), r.p.GitBranch, res.Attempts), nil
-	})
+	return r.report.Stages.RunInOrder(summary.Task{Name: "git push", Run: func() (string, error) { return r.commitValues(ctx) }})
 }
 
 // checkInputs refuses bad flags before anything is built, opens the registry (ECR login or the
@@ -212,14 +160,12 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 	return fmt.Sprintf("registry: %s; signing: %s", r.report.Registry, key), nil
 }
 
-func (r *releaseRun) scan(ctx context.Context, i int, component string) (string, error) {
-	var details []string
-	var counts []string
+func (r *releaseRun) scan(ctx context.Context, component string) (string, error) {
+	var details, counts []string
 	for j, variant := range r.images[component] {
 		res, c := r.p.scanImageStage(ctx, variant)
-		dir := releasereport.ScanDir(component, platformNames(r.platforms), j)
 		if res.reports != nil {
-			r.reports = r.reports.WithDirectory(dir, res.reports)
+			r.reports = r.reports.WithDirectory(releasereport.ScanDir(component, platformNames(r.platforms), j), res.reports)
 		}
 		if c != nil {
 			counts = append(counts, c.String())
@@ -231,53 +177,43 @@ func (r *releaseRun) scan(ctx context.Context, i int, component string) (string,
 			return strings.Join(details, "; "), res.err
 		}
 	}
-	r.report.Images[i].Scan = strings.Join(counts, " / ")
+	r.report.Image(component).Scan = strings.Join(counts, " / ")
 	return strings.Join(details, "; "), nil
 }
 
 func (r *releaseRun) push(ctx context.Context) (string, error) {
-	r.refs = map[string]string{}
-	var lines []string
-	for i, c := range releaseplan.Components {
+	for _, c := range releaseplan.Components {
 		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.repository(c.Name), r.gitSHA, r.meta.epoch)
 		if err != nil {
-			return strings.Join(lines, "; "), err
+			return r.report.References(), err
 		}
-		r.refs[c.Name] = ref
-		r.report.Images[i].Reference = ref
-		lines = append(lines, ref)
+		r.report.Image(c.Name).Reference = ref
 	}
-	return strings.Join(lines, "; "), nil
+	return r.report.References(), nil
 }
 
 func (r *releaseRun) sign(ctx context.Context) (string, error) {
-	for i, c := range releaseplan.Components {
-		ref := r.refs[c.Name]
-		if _, err := r.keys.SignAndVerify(ctx, ref, r.target.auth, map[string]string{"git-sha": r.gitSHA}); err != nil {
-			return "", fmt.Errorf("%s: %w", c.Name, err)
+	for _, img := range r.report.Images {
+		if _, err := r.keys.SignAndVerify(ctx, img.Reference, r.target.auth, map[string]string{"git-sha": r.gitSHA}); err != nil {
+			return "", fmt.Errorf("%s: %w", img.Component, err)
 		}
-		r.report.Images[i].SignatureVerified = true
+		r.report.Image(img.Component).SignatureVerified = true
 	}
-	if r.p.RekorURL != "" {
-		return "signed by digest and verified (.sig tags), recorded in " + r.p.RekorURL, nil
-	}
-	return "signed by digest and verified (.sig tags), no transparency log", nil
+	return releasereport.SignedDetails(r.p.RekorURL), nil
 }
 
 func (r *releaseRun) attestSBOMs(ctx context.Context) (string, error) {
 	var details []string
-	for i, c := range releaseplan.Components {
+	for _, c := range releaseplan.Components {
+		img := r.report.Image(c.Name)
 		// The SBOM describes the first platform's image; it is attested to the pushed digest
 		// (the image index when several platforms were built).
 		dir := sbomDirectory(r.images[c.Name][0])
-		r.reports = r.reports.WithFile(c.Name+"/"+releasereport.SBOMSPDX, dir.File(releasereport.SBOMSPDX)).
-			WithFile(c.Name+"/"+releasereport.SBOMCycloneDX, dir.File(releasereport.SBOMCycloneDX))
-		ref := r.refs[c.Name]
-		r.report.Images[i].SBOMPackages = map[string]int{}
 		for _, f := range []struct {
 			file string
 			kind signing.PredicateKind
 		}{{releasereport.SBOMSPDX, signing.SPDXJSON}, {releasereport.SBOMCycloneDX, signing.CycloneDX}} {
+			r.reports = r.reports.WithFile(c.Name+"/"+f.file, dir.File(f.file))
 			doc, err := dir.File(f.file).Contents(ctx)
 			if err != nil {
 				return "", fmt.Errorf("%s: syft: %w", c.Name, err)
@@ -286,37 +222,45 @@ func (r *releaseRun) attestSBOMs(ctx context.Context) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("%s: %w", c.Name, err)
 			}
-			if err := r.keys.AttestAndVerify(ctx, ref, r.target.auth, f.kind, []byte(doc)); err != nil {
+			if err := r.keys.AttestAndVerify(ctx, img.Reference, r.target.auth, f.kind, []byte(doc)); err != nil {
 				return "", fmt.Errorf("%s: %w", c.Name, err)
 			}
-			r.report.Images[i].SBOMPackages[string(sum.Format)] = sum.Packages
-			r.report.Images[i].Attestations = append(r.report.Images[i].Attestations, string(f.kind))
+			img.Attested(string(f.kind), string(sum.Format), sum.Packages)
 		}
-		details = append(details, fmt.Sprintf("%s: %d packages", c.Name, r.report.Images[i].SBOMPackages[string(sbom.SPDX)]))
+		details = append(details, fmt.Sprintf("%s: %d packages", c.Name, img.SBOMPackages[string(sbom.SPDX)]))
 	}
 	return strings.Join(details, "; ") + "; attested (.att tags) and verified", nil
 }
 
-// releaseValues are the tags and digests to record.
-func (r *releaseRun) releaseValues() (map[string]valuesfile.Image, error) {
-	images := map[string]valuesfile.Image{}
-	for _, c := range releaseplan.Components {
-		ref := r.refs[c.Name]
-		at := strings.LastIndex(ref, "@")
-		if at < 0 {
-			return nil, fmt.Errorf("%s was not pushed by digest", c.Name)
-		}
-		images[c.Name] = valuesfile.Image{Tag: r.gitSHA, Digest: ref[at+1:]}
+// bumpValues sets the pushed tags and digests in the values file of the reports.
+func (r *releaseRun) bumpValues(ctx context.Context) (string, error) {
+	var err error
+	if r.values, err = r.report.Values(); err != nil {
+		return "", err
 	}
-	return images, nil
+	file, changed, err := r.p.bumpValues(ctx, r.values)
+	if err != nil {
+		return "", err
+	}
+	r.reports = r.reports.WithFile("values.yaml", file)
+	r.report.ValuesChanged = changed
+	if !changed {
+		return "already up to date", nil
+	}
+	return "tags and digests set (reports/values.yaml)", nil
 }
 
-func componentNames() []string {
-	out := make([]string, len(releaseplan.Components))
-	for i, c := range releaseplan.Components {
-		out[i] = c.Name
+// commitValues pushes the values commit to the GitOps repository.
+func (r *releaseRun) commitValues(ctx context.Context) (string, error) {
+	res, err := r.p.gitPushValues(ctx, r.gitSHA, r.values)
+	if err != nil {
+		return "", err
 	}
-	return out
+	r.report.ValuesCommit, r.report.ValuesChanged = res.Commit, res.Commit != ""
+	if res.Commit == "" {
+		return "nothing to change", nil
+	}
+	return fmt.Sprintf("commit %s on %s (%d attempt(s))", releasereport.ShortSHA(res.Commit), r.p.GitBranch, res.Attempts), nil
 }
 
 func platformNames(ps []dagger.Platform) []string {
@@ -325,11 +269,4 @@ func platformNames(ps []dagger.Platform) []string {
 		out[i] = string(p)
 	}
 	return out
-}
-
-func shortSHA(s string) string {
-	if len(s) > 12 {
-		return s[:12]
-	}
-	return s
 }

@@ -25,6 +25,15 @@ var Components = []Component{
 	{Name: "frontend", Context: "frontend", Dockerfile: "Dockerfile"},
 }
 
+// ComponentNames are the components' names, in order.
+func ComponentNames() []string {
+	out := make([]string, len(Components))
+	for i, c := range Components {
+		out[i] = c.Name
+	}
+	return out
+}
+
 // FindComponent returns the component of that name.
 func FindComponent(name string) (Component, error) {
 	for _, c := range Components {

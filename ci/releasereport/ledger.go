@@ -1,0 +1,74 @@
+package releasereport
+
+import (
+	"fmt"
+	"strings"
+
+	"dagger/pipeline/valuesfile"
+)
+
+// Begin lists the images the release makes, one per component, before any is pushed.
+func (r *Release) Begin(components []string, tag string, platforms []string) {
+	for _, c := range components {
+		r.Images = append(r.Images, Image{Component: c, Tag: tag, Platforms: platforms})
+	}
+}
+
+// Image is a component's record (nil for an unknown component).
+func (r *Release) Image(component string) *Image {
+	for i := range r.Images {
+		if r.Images[i].Component == component {
+			return &r.Images[i]
+		}
+	}
+	return nil
+}
+
+// Attested records a verified attestation and, for an SBOM, its package count per format.
+func (img *Image) Attested(kind, sbomFormat string, packages int) {
+	img.Attestations = append(img.Attestations, kind)
+	if sbomFormat != "" {
+		if img.SBOMPackages == nil {
+			img.SBOMPackages = map[string]int{}
+		}
+		img.SBOMPackages[sbomFormat] = packages
+	}
+}
+
+// Values are the tags and digests the release records in values.yaml, keyed by component.
+func (r Release) Values() (map[string]valuesfile.Image, error) {
+	images := map[string]valuesfile.Image{}
+	for _, img := range r.Images {
+		at := strings.LastIndex(img.Reference, "@")
+		if at < 0 {
+			return nil, fmt.Errorf("%s was not pushed by digest", img.Component)
+		}
+		images[img.Component] = valuesfile.Image{Tag: img.Tag, Digest: img.Reference[at+1:]}
+	}
+	return images, nil
+}
+
+// References lists the pushed images, for the push stage's row.
+func (r Release) References() string {
+	refs := make([]string, len(r.Images))
+	for i, img := range r.Images {
+		refs[i] = img.Reference
+	}
+	return strings.Join(refs, "; ")
+}
+
+// SignedDetails is the sign stage's row.
+func SignedDetails(rekorURL string) string {
+	if rekorURL != "" {
+		return "signed by digest and verified (.sig tags), recorded in " + rekorURL
+	}
+	return "signed by digest and verified (.sig tags), no transparency log"
+}
+
+// ShortSHA is a commit hash as the summary shows it.
+func ShortSHA(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
