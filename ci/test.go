@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
 )
@@ -65,16 +64,6 @@ func (p *Pipeline) testStages(ctx context.Context) []summary.Stage {
 	return summary.RunConcurrently(tasks)
 }
 
-// runScript runs a shell script and turns its exit code into the stage verdict, keeping the
-// output's tail in the error and the whole output as the report logName.
-func runScript(ctx context.Context, c *dagger.Container, what, logName, script string) stageResult {
-	res, err := runTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
-	if err != nil {
-		return stageResult{err: err}
-	}
-	return scriptResult(what, logName, script, res)
-}
-
 // scriptResult is a script's verdict from its exit code, with its whole output as logName.
 func scriptResult(what, logName, script string, res execResult) stageResult {
 	r := stageResult{details: "passed", reports: dag.Directory().WithNewFile(logName, "$ "+script+"\n"+res.Combined())}
@@ -86,7 +75,6 @@ func scriptResult(what, logName, script string, res execResult) stageResult {
 }
 
 func (p *Pipeline) testBackend(ctx context.Context) stageResult {
-	goPackages := p.GoPackages
 	pg := postgresService(testDatabase)
 	// The tests run in the PostgreSQL image with the Go toolchain copied in: the tests that stop
 	// and restart their own clusters need the server binaries and the postgres user, and nothing
@@ -100,10 +88,11 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 		WithEnvVariable("TEST_DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+testDatabase+"?sslmode=disable").
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src")
-	return p.runGoTests(ctx, c, "go test "+joinQuoted(goPackages), "test-backend.log", testreports.GoTest{
+	g := testreports.GoTest{
 		Dir: goReportsPath, JUnit: testreports.JUnitGoBackend, Cobertura: testreports.CoberturaGoBackend,
-		JSON: testreports.GoTestJSONBackend, Packages: goPackages,
-	})
+		JSON: testreports.GoTestJSONBackend, Packages: p.GoPackages,
+	}
+	return p.runGoTests(ctx, c, "go test "+g.QuotedPackages(), "test-backend.log", g)
 }
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
@@ -136,16 +125,4 @@ func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
 		WithEnvVariable("CI", "true")
 	return runFrontendTests(ctx, c, "frontend checks", "test-frontend.log",
 		"npm ci --no-audit --no-fund && npm run test:reports && npm run lint && npm run typecheck && npm run build")
-}
-
-// joinQuoted single-quotes package patterns for the shell, space-separated.
-func joinQuoted(in []string) string { return strings.Join(quoteAll(in), " ") }
-
-// quoteAll single-quotes package patterns for the shell.
-func quoteAll(in []string) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		out[i] = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return out
 }

@@ -35,7 +35,7 @@ func (p *Pipeline) runGoTests(ctx context.Context, c *dagger.Container, what, lo
 	c = c.WithFile("/usr/local/bin/gotestsum", tools.File("gotestsum")).
 		WithFile("/usr/local/bin/gocover-cobertura", tools.File("gocover-cobertura")).
 		WithDirectory(g.Dir, dag.Directory())
-	script := "go vet " + joinQuoted(g.Packages) + "\n" + g.Script()
+	script := g.VetAndTest()
 	done, res, err := execTool(ctx, c, []string{"bash", "-euo", "pipefail", "-c", script}, false)
 	if err != nil {
 		return stageResult{err: err}

@@ -28,20 +28,28 @@ type GoTest struct {
 // gotestsum and gocover-cobertura must be on PATH.
 func (g GoTest) Script() string {
 	path := func(rel string) string { return shellQuote(g.Dir + "/" + rel) }
-	pkgs := make([]string, len(g.Packages))
-	for i, p := range g.Packages {
-		pkgs[i] = shellQuote(p)
-	}
 	profile := path(g.Cobertura + ".coverprofile")
 	return strings.Join([]string{
 		fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.Cobertura, g.JSON), " ")),
 		"status=0",
 		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -count=1 -coverprofile=%s %s || status=$?",
-			path(g.JUnit), path(g.JSON), profile, strings.Join(pkgs, " ")),
+			path(g.JUnit), path(g.JSON), profile, g.QuotedPackages()),
 		// A build failure leaves no profile: nothing to convert, and go test's status says why.
 		fmt.Sprintf("if [ -s %s ]; then gocover-cobertura < %s > %s; rm -f %s; fi", profile, profile, path(g.Cobertura), profile),
 		"exit $status",
 	}, "\n")
+}
+
+// VetAndTest is Script after `go vet` of the same packages.
+func (g GoTest) VetAndTest() string { return "go vet " + g.QuotedPackages() + "\n" + g.Script() }
+
+// QuotedPackages are the package patterns quoted for the shell, space-separated.
+func (g GoTest) QuotedPackages() string {
+	pkgs := make([]string, len(g.Packages))
+	for i, p := range g.Packages {
+		pkgs[i] = shellQuote(p)
+	}
+	return strings.Join(pkgs, " ")
 }
 
 func uniqueDirs(base string, files ...string) []string {

@@ -199,3 +199,13 @@ func TestToolsModulePinsTheConvertersTheScriptBuilds(t *testing.T) {
 		}
 	}
 }
+
+func TestVetAndTestQuotesThePackages(t *testing.T) {
+	g := GoTest{Dir: "/reports", JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: GoTestJSONBackend, Packages: []string{"./backend/...", "it's"}}
+	if got := g.QuotedPackages(); got != `'./backend/...' 'it'\''s'` {
+		t.Fatal(got)
+	}
+	if s := g.VetAndTest(); !strings.HasPrefix(s, "go vet './backend/...' 'it'\\''s'\n") || !strings.HasSuffix(s, g.Script()) {
+		t.Fatal(s)
+	}
+}
