@@ -33,9 +33,7 @@ func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container) 
 		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedFile("/image.tar", image.AsTarball()).
 		WithDirectory(out, dag.Directory()).
-		WithExec([]string{"trivy", "image", "--input", "/image.tar", "--scanners", "vuln",
-			"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
-			"--format", "json", "--output", out + "/" + releasereport.TrivyImageJSON, "--exit-code", "0"}).
+		WithExec(trivyreport.ImageArgs("/image.tar", trivyCachePath, out+"/"+releasereport.TrivyImageJSON)).
 		Directory(out)
 	res, outcome := p.trivyGate(ctx, "scan-image", reports, releasereport.TrivyImageJSON, releasereport.TrivyImageGate)
 	if outcome == nil {

@@ -4,21 +4,8 @@ import (
 	"context"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/trivyreport"
 )
-
-// Report file names inside the scan-fs reports directory.
-const (
-	trivyJSONReport  = "trivy-fs.json"
-	trivySARIFReport = "trivy-fs.sarif"
-	trivyGateReport  = "trivy-fs-gate.md"
-)
-
-// renderedDir is where the chart renderings appear in the scanned tree (and in Trivy's targets).
-const renderedDir = "rendered-manifests"
-
-// trivySkipDirs are test inputs that violate policies on purpose: Go test fixtures (testdata/)
-// and Kyverno CLI test resources (helm/<chart>/tests/). They are never deployed.
-var trivySkipDirs = []string{"**/testdata", "**/node_modules", "helm/*/tests"}
 
 // ScanFs scans the repository with Trivy (vulnerabilities in lock files, secrets,
 // misconfigurations in Dockerfiles, charts and manifests) and gates the result with
@@ -47,28 +34,19 @@ func (p *Pipeline) scanFsStage(ctx context.Context) stageResult {
 		renderNote = "; charts not rendered (see lint/schemas)"
 	} else {
 		for _, r := range renders {
-			tree = tree.WithNewFile(renderedDir+"/"+r.FileName(), r.Manifests)
+			tree = tree.WithNewFile(trivyreport.RenderedDir+"/"+r.FileName(), r.Manifests)
 		}
 	}
 	const out = "/reports"
-	args := []string{"trivy", "fs", "--scanners", "vuln,secret,misconfig",
-		"--cache-dir", trivyCachePath, "--skip-db-update", "--skip-java-db-update", "--no-progress",
-		"--format", "json", "--output", out + "/" + trivyJSONReport, "--exit-code", "0"}
-	for _, dir := range trivySkipDirs {
-		args = append(args, "--skip-dirs", dir)
-	}
 	reports := trivyContainer().
 		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedDirectory("/src", tree).
 		WithWorkdir("/src").
 		WithDirectory(out, dag.Directory()).
-		// The JSON keeps every finding at every severity: the gate decides, and the report
-		// shows what was accepted and why.
-		WithExec(append(args, ".")).
-		WithExec([]string{"trivy", "convert", "--format", "sarif",
-			"--output", out + "/" + trivySARIFReport, out + "/" + trivyJSONReport}).
+		WithExec(trivyreport.FSArgs(trivyCachePath, out)).
+		WithExec(trivyreport.SARIFArgs(out)).
 		Directory(out)
-	res, _ := p.trivyGate(ctx, "scan-fs", reports, trivyJSONReport, trivyGateReport)
+	res, _ := p.trivyGate(ctx, "scan-fs", reports, trivyreport.FSJSON, trivyreport.FSGate)
 	res.details += renderNote
 	return res
 }

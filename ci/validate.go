@@ -11,6 +11,7 @@ import (
 	"dagger/pipeline/junit"
 	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
+	"dagger/pipeline/trivyreport"
 )
 
 // Validate runs every pull-request stage concurrently (lint, schemas, policies, yaml, scan-fs
@@ -123,9 +124,9 @@ func validateReportLinks() []summary.Report {
 		r("Cobertura, backend (Code Coverage tab)", testreports.CoberturaGoBackend),
 		r("Cobertura, ci module", testreports.CoberturaGoModule),
 		r("Cobertura, frontend", testreports.CoberturaFrontend),
-		r("Trivy filesystem scan, JSON", trivyJSONReport),
-		r("Trivy filesystem scan, SARIF (Scans tab)", trivySARIFReport),
-		r("Trivy gate verdict", trivyGateReport),
+		r("Trivy filesystem scan, JSON", trivyreport.FSJSON),
+		r("Trivy filesystem scan, SARIF (Scans tab)", trivyreport.FSSARIF),
+		r("Trivy gate verdict", trivyreport.FSGate),
 		r("kubeconform", "kubeconform.json"),
 		r("Kyverno apply", "kyverno-apply.txt"),
 		r("Helm lint", "helm-lint.txt"),

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"dagger/pipeline/testreports"
+	"dagger/pipeline/trivyreport"
 )
 
 // The summary links every JUnit and Cobertura file, and links no file the stages do not write.
@@ -41,7 +42,7 @@ func TestSummaryLinksTheReportsTheStagesWrite(t *testing.T) {
 			t.Errorf("the summary does not link %s", f)
 		}
 	}
-	written := map[string]bool{trivyJSONReport: true, trivySARIFReport: true, trivyGateReport: true}
+	written := map[string]bool{trivyreport.FSJSON: true, trivyreport.FSSARIF: true, trivyreport.FSGate: true}
 	for rel := range linked {
 		if !exported[rel] && !written[rel] && !strings.Contains(source.String(), `"`+rel+`"`) {
 			t.Errorf("the summary links %s, which no stage writes", rel)

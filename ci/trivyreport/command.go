@@ -1,0 +1,43 @@
+package trivyreport
+
+// File names of the filesystem scan's reports.
+const (
+	FSJSON  = "trivy-fs.json"
+	FSSARIF = "trivy-fs.sarif"
+	FSGate  = "trivy-fs-gate.md"
+)
+
+// RenderedDir is where the chart renderings are added to the scanned tree (and so appear in
+// Trivy's targets): Trivy's Helm scanner skips charts whose defaults do not render.
+const RenderedDir = "rendered-manifests"
+
+// SkipDirs are test inputs that violate policies on purpose: Go test fixtures (testdata/) and
+// Kyverno CLI test resources (helm/<chart>/tests/). They are never deployed.
+var SkipDirs = []string{"**/testdata", "**/node_modules", "helm/*/tests"}
+
+// offline is what every scan shares: the DB was downloaded once into cacheDir, and the JSON keeps
+// every finding at every severity (the gate decides; the report shows what was accepted).
+func offline(cacheDir, output string) []string {
+	return []string{"--cache-dir", cacheDir, "--skip-db-update", "--skip-java-db-update", "--no-progress",
+		"--format", "json", "--output", output, "--exit-code", "0"}
+}
+
+// FSArgs is the filesystem scan of the working directory: vulnerabilities, secrets and
+// misconfigurations, the report in dir.
+func FSArgs(cacheDir, dir string) []string {
+	args := append([]string{"trivy", "fs", "--scanners", "vuln,secret,misconfig"}, offline(cacheDir, dir+"/"+FSJSON)...)
+	for _, skip := range SkipDirs {
+		args = append(args, "--skip-dirs", skip)
+	}
+	return append(args, ".")
+}
+
+// SARIFArgs converts the filesystem scan's report in dir to SARIF, for the Scans tab.
+func SARIFArgs(dir string) []string {
+	return []string{"trivy", "convert", "--format", "sarif", "--output", dir + "/" + FSSARIF, dir + "/" + FSJSON}
+}
+
+// ImageArgs is the vulnerability scan of an image archive, the report at output.
+func ImageArgs(archive, cacheDir, output string) []string {
+	return append([]string{"trivy", "image", "--input", archive, "--scanners", "vuln"}, offline(cacheDir, output)...)
+}

@@ -1,0 +1,30 @@
+package trivyreport
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCommandsScanOfflineAndKeepEveryFinding(t *testing.T) {
+	for name, args := range map[string][]string{
+		"fs":    FSArgs("/cache", "/reports"),
+		"image": ImageArgs("/image.tar", "/cache", "/reports/trivy-image.json"),
+	} {
+		line := strings.Join(args, " ")
+		for _, want := range []string{"--skip-db-update", "--cache-dir /cache", "--exit-code 0", "--format json"} {
+			if !strings.Contains(line, want) {
+				t.Errorf("%s: %q lacks %s", name, line, want)
+			}
+		}
+		if strings.Contains(line, "--severity") {
+			t.Errorf("%s: the scan filters severities; the gate must see every finding", name)
+		}
+	}
+	fs := strings.Join(FSArgs("/cache", "/reports"), " ")
+	if !strings.HasSuffix(fs, " --skip-dirs helm/*/tests .") || !strings.Contains(fs, "--output /reports/"+FSJSON) {
+		t.Fatal(fs)
+	}
+	if got := strings.Join(SARIFArgs("/reports"), " "); got != "trivy convert --format sarif --output /reports/trivy-fs.sarif /reports/trivy-fs.json" {
+		t.Fatal(got)
+	}
+}
