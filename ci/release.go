@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"dagger/pipeline/cosignkeys"
 	"dagger/pipeline/internal/dagger"
@@ -54,10 +55,10 @@ func (p *Pipeline) Release(
 ) (*dagger.Directory, error) {
 	r := &releaseRun{p: p, gitSHA: gitSha, platforms: platforms, gitPush: gitPush, reports: dag.Directory()}
 	var err error
-	if r.meta, err = newBuildMeta(gitSha, version, buildTime); err != nil {
+	if r.meta, err = releaseplan.NewMeta(gitSha, version, buildTime, time.Now()); err != nil {
 		return nil, err
 	}
-	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.version, Stages: summary.Summary{Title: "Release"}}
+	r.report = releasereport.Release{GitSHA: gitSha, Version: r.meta.Version, Stages: summary.Summary{Title: "Release"}}
 	err = r.run(ctx)
 	if err == nil {
 		r.report.Stages.Artifact, r.report.Stages.Reports = "release-reports", releasereport.Links(releaseplan.ComponentNames(), platformNames(r.platforms))
@@ -84,7 +85,7 @@ func (p *Pipeline) Release(
 type releaseRun struct {
 	p         *Pipeline
 	gitSHA    string
-	meta      buildMeta
+	meta      releaseplan.Meta
 	platforms []dagger.Platform
 	gitPush   bool
 	target    *registryTarget
@@ -183,7 +184,7 @@ func (r *releaseRun) scan(ctx context.Context, component string) (string, error)
 
 func (r *releaseRun) push(ctx context.Context) (string, error) {
 	for _, c := range releaseplan.Components {
-		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.repository(c.Name), r.gitSHA, r.meta.epoch)
+		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.repository(c.Name), r.gitSHA, r.meta.Epoch)
 		if err != nil {
 			return r.report.References(), err
 		}

@@ -38,38 +38,17 @@ func (p *Pipeline) Build(
 	if err := releaseplan.CheckGitSHA(gitSha); err != nil {
 		return nil, err
 	}
-	meta, err := newBuildMeta(gitSha, version, buildTime)
+	meta, err := releaseplan.NewMeta(gitSha, version, buildTime, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	return p.buildImage(c, platform, meta), nil
 }
 
-// buildMeta is what every image of one release records about itself.
-type buildMeta struct {
-	gitSHA, version, buildTime string
-	// epoch is buildTime: no timestamp of a pushed image is later (ociimage.Clamp).
-	epoch time.Time
-}
-
-func newBuildMeta(gitSHA, version, buildTime string) (buildMeta, error) {
-	if version == "" {
-		version = gitSHA
-	}
-	if buildTime == "" {
-		buildTime = time.Now().UTC().Format(time.RFC3339)
-	}
-	epoch, err := releaseplan.SourceDateEpoch(buildTime)
-	if err != nil {
-		return buildMeta{}, err
-	}
-	return buildMeta{gitSHA: gitSHA, version: version, buildTime: buildTime, epoch: epoch}, nil
-}
-
 // buildImage builds one component for one platform. Besides the build metadata, the Dockerfiles
 // take the download sources as build arguments (GOPROXY, NPM_REGISTRY), so that an image builds
 // behind the same mirrors as the tests.
-func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform, meta buildMeta) *dagger.Container {
+func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform, meta releaseplan.Meta) *dagger.Container {
 	if platform == "" {
 		platform = defaultPlatform
 	}
@@ -78,7 +57,7 @@ func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform,
 		buildContext = p.Source.Directory(c.Context)
 	}
 	var args []dagger.BuildArg
-	for _, kv := range releaseplan.BuildArgs(meta.version, meta.gitSHA, meta.buildTime) {
+	for _, kv := range releaseplan.BuildArgs(meta.Version, meta.GitSHA, meta.BuildTime) {
 		args = append(args, dagger.BuildArg{Name: kv[0], Value: kv[1]})
 	}
 	args = append(args,
@@ -89,14 +68,14 @@ func (p *Pipeline) buildImage(c releaseplan.Component, platform dagger.Platform,
 		Platform:   platform,
 		BuildArgs:  args,
 	})
-	for _, kv := range releaseplan.Annotations(c.Name, meta.version, meta.gitSHA, meta.buildTime) {
+	for _, kv := range releaseplan.Annotations(c.Name, meta.Version, meta.GitSHA, meta.BuildTime) {
 		image = image.WithAnnotation(kv[0], kv[1])
 	}
 	return image
 }
 
 // buildVariants builds a component for every platform, in order.
-func (p *Pipeline) buildVariants(ctx context.Context, c releaseplan.Component, platforms []dagger.Platform, meta buildMeta) ([]*dagger.Container, error) {
+func (p *Pipeline) buildVariants(ctx context.Context, c releaseplan.Component, platforms []dagger.Platform, meta releaseplan.Meta) ([]*dagger.Container, error) {
 	variants := make([]*dagger.Container, 0, len(platforms))
 	for _, pl := range platforms {
 		image, err := p.buildImage(c, pl, meta).Sync(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/releaseplan"
@@ -15,7 +16,7 @@ import (
 // (database migrated) and a task created through nginx can be read back from the backend, and
 // nginx serves the built page. Release runs the same check before anything is scanned or pushed.
 func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
-	meta, err := newBuildMeta("local", "", "")
+	meta, err := releaseplan.NewMeta("local", "", "", time.Now())
 	if err != nil {
 		return "", err
 	}
@@ -34,32 +35,18 @@ func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
 	return strings.Join(lines, "\n") + "\n", nil
 }
 
-// The database of the smoke stack: test-only credentials of a database that lives for one run.
-const smokeDatabase = "taskboard"
-
-// The users the chart runs the images as (helm/app/values.yaml runAsUser:runAsGroup; a test holds
-// them together), so that the smoke run proves each image starts as that user, not only as its
-// own. PostgreSQL also gets the chart's PGDATA: a uid other than the image's own cannot chmod
-// the image's data directory, only a subdirectory it creates.
-const (
-	chartPostgresUser   = "10070:10070"
-	chartPostgresPGDATA = "/var/lib/postgresql/data/pgdata"
-	chartBackendUser    = "65532:65532"
-	chartFrontendUser   = "10101:10101"
-)
-
 // runStack starts the two images as services and checks them from the module process, which
 // reaches each service at its endpoint.
 func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container) ([]string, error) {
-	postgres := postgresContainer(smokeDatabase).
-		WithUser(chartPostgresUser).
-		WithEnvVariable("PGDATA", chartPostgresPGDATA).
+	postgres := postgresContainer(smoketest.Database).
+		WithUser(smoketest.PostgresUser).
+		WithEnvVariable("PGDATA", smoketest.PostgresPGDATA).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 	backend, err := backendImage.
-		WithUser(chartBackendUser).
+		WithUser(smoketest.BackendUser).
 		WithServiceBinding("postgres", postgres).
-		WithEnvVariable("DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+smokeDatabase+"?sslmode=disable").
-		WithExposedPort(5000).
+		WithEnvVariable("DATABASE_URL", smoketest.DatabaseURL).
+		WithExposedPort(smoketest.BackendPort).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
 		Start(ctx)
 	if err != nil {
@@ -67,10 +54,10 @@ func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container
 	}
 	defer backend.Stop(ctx)
 	frontend, err := frontendImage.
-		WithUser(chartFrontendUser).
+		WithUser(smoketest.FrontendUser).
 		WithServiceBinding("backend", backend).
-		WithEnvVariable("BACKEND_URL", "http://backend:5000").
-		WithExposedPort(8080).
+		WithEnvVariable("BACKEND_URL", fmt.Sprintf("http://backend:%d", smoketest.BackendPort)).
+		WithExposedPort(smoketest.FrontendPort).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
 		Start(ctx)
 	if err != nil {
@@ -82,7 +69,7 @@ func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container
 		svc  *dagger.Service
 		port int
 		url  *string
-	}{{backend, 5000, &stack.Backend}, {frontend, 8080, &stack.Frontend}} {
+	}{{backend, smoketest.BackendPort, &stack.Backend}, {frontend, smoketest.FrontendPort, &stack.Frontend}} {
 		endpoint, err := s.svc.Endpoint(ctx, dagger.ServiceEndpointOpts{Port: s.port, Scheme: "http"})
 		if err != nil {
 			return nil, err

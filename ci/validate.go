@@ -55,7 +55,7 @@ func (p *Pipeline) ValidateReports(ctx context.Context) *dagger.Directory {
 		sum.Notes = append(sum.Notes, "The stages' JUnit could not be written: "+err.Error())
 	}
 	reports = reports.WithNewFile(testreports.JUnitStages, string(stagesXML))
-	sum.Artifact, sum.Reports = "validation-reports", validateReportLinks()
+	sum.Artifact, sum.Reports = "validation-reports", testreports.ValidationLinks(trivyreport.FSJSON, trivyreport.FSSARIF, trivyreport.FSGate)
 	return dag.Directory().
 		WithNewFile("summary.md", sum.Markdown()).
 		WithNewFile("status", status+"\n").
@@ -110,29 +110,4 @@ func (p *Pipeline) validateAll(ctx context.Context) (summary.Summary, *dagger.Di
 	// Stages finish in any order: sort their findings as the rows are.
 	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Name < findings[j].Name })
 	return sum, all, findings
-}
-
-// validateReportLinks names every report validate-reports exports, by its path in the export
-// (the PR pipeline's artifact validation-reports).
-func validateReportLinks() []summary.Report {
-	r := func(name, path string) summary.Report { return summary.Report{Name: name, Path: "reports/" + path} }
-	return []summary.Report{
-		r("JUnit, validation stages and their findings (Tests tab)", testreports.JUnitStages),
-		r("JUnit, backend Go tests", testreports.JUnitGoBackend),
-		r("JUnit, ci module Go tests", testreports.JUnitGoModule),
-		r("JUnit, frontend Vitest tests", testreports.JUnitFrontend),
-		r("Cobertura, backend (Code Coverage tab)", testreports.CoberturaGoBackend),
-		r("Cobertura, ci module", testreports.CoberturaGoModule),
-		r("Cobertura, frontend", testreports.CoberturaFrontend),
-		r("Trivy filesystem scan, JSON", trivyreport.FSJSON),
-		r("Trivy filesystem scan, SARIF (Scans tab)", trivyreport.FSSARIF),
-		r("Trivy gate verdict", trivyreport.FSGate),
-		r("kubeconform", "kubeconform.json"),
-		r("Kyverno apply", "kyverno-apply.txt"),
-		r("Helm lint", "helm-lint.txt"),
-		r("YAML check", "yaml-check.txt"),
-		r("backend test log", "test-backend.log"),
-		r("ci module test log", "test-ci-module.log"),
-		r("frontend checks log", "test-frontend.log"),
-	}
 }

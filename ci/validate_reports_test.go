@@ -28,7 +28,7 @@ func TestSummaryLinksTheReportsTheStagesWrite(t *testing.T) {
 		source.Write(data)
 	}
 	linked := map[string]bool{}
-	for _, r := range validateReportLinks() {
+	for _, r := range testreports.ValidationLinks(trivyreport.FSJSON, trivyreport.FSSARIF, trivyreport.FSGate) {
 		rel, ok := strings.CutPrefix(r.Path, "reports/")
 		if !ok {
 			t.Errorf("%s: %s is not under reports/", r.Name, r.Path)

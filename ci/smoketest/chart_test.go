@@ -1,4 +1,4 @@
-package main
+package smoketest
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // The smoke stack runs each image as the chart does: its users are the chart's runAsUser and
 // runAsGroup, and PostgreSQL's PGDATA is the chart's.
 func TestSmokeStackRunsAsTheChartsUsers(t *testing.T) {
-	data, err := os.ReadFile("../helm/app/values.yaml")
+	data, err := os.ReadFile("../../helm/app/values.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,16 +24,16 @@ func TestSmokeStackRunsAsTheChartsUsers(t *testing.T) {
 	if err := yaml.Unmarshal(data, &values); err != nil {
 		t.Fatal(err)
 	}
-	for smoke, v := range map[string]user{chartPostgresUser: values.Postgresql, chartBackendUser: values.Backend, chartFrontendUser: values.Frontend} {
+	for smoke, v := range map[string]user{PostgresUser: values.Postgresql, BackendUser: values.Backend, FrontendUser: values.Frontend} {
 		if want := fmt.Sprintf("%d:%d", v.RunAsUser, v.RunAsGroup); smoke != want {
 			t.Errorf("the smoke stack runs an image as %s, the chart as %s", smoke, want)
 		}
 	}
-	tmpl, err := os.ReadFile("../helm/app/templates/postgres-statefulset.yaml")
+	tmpl, err := os.ReadFile("../../helm/app/templates/postgres-statefulset.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(tmpl), "- name: PGDATA\n              value: "+chartPostgresPGDATA+"\n") {
-		t.Errorf("the chart's PGDATA is no longer %s", chartPostgresPGDATA)
+	if !strings.Contains(string(tmpl), "- name: PGDATA\n              value: "+PostgresPGDATA+"\n") {
+		t.Errorf("the chart's PGDATA is no longer %s", PostgresPGDATA)
 	}
 }
