@@ -159,7 +159,7 @@ func renderVerifyImageSignatures(t *testing.T, chart string, edit func(values ma
 			}
 			return v, nil
 		},
-		"trim":       strings.TrimSpace,
+		"trim": strings.TrimSpace,
 		"default": func(def, v any) any {
 			if v == nil || v == "" {
 				return def

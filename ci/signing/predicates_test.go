@@ -19,10 +19,10 @@ const (
 	testRepository = "https://dev.azure.com/acme/taskboard/_git/taskboard"
 	testBuilderID  = "https://dev.azure.com/acme/taskboard/_git/taskboard/ci/release"
 	// The hand-written image report: CVE-2025-9230 HIGH and CVE-2025-46394 CRITICAL, plus lower.
-	testReport   = "../trivyreport/testdata/image-backend.json"
-	reportHigh   = "CVE-2025-9230"
-	reportCrit   = "CVE-2025-46394"
-	vexAuthor    = "security@taskboard.example"
+	testReport = "../trivyreport/testdata/image-backend.json"
+	reportHigh = "CVE-2025-9230"
+	reportCrit = "CVE-2025-46394"
+	vexAuthor  = "security@taskboard.example"
 )
 
 func provenanceOf(t testing.TB, builderID, repository string) []byte {
