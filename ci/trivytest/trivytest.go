@@ -158,6 +158,32 @@ func mustDiffIDs(t testing.TB, l v1.Layer) []v1.Hash {
 	return []v1.Hash{h}
 }
 
+// Tarball writes the image at ref to a docker-archive tarball, as the release hands a built image
+// to Trivy before anything is pushed (trivy image --input), and returns its path.
+func Tarball(t testing.TB, ref string) string {
+	t.Helper()
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "image.tar")
+	if err := tarball.WriteToFile(path, r, img); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// ScanTarball scans an image tarball for vulnerabilities, plus extra flags, and returns the JSON.
+func ScanTarball(t testing.TB, bin, cacheDir, path string, extra ...string) []byte {
+	t.Helper()
+	args := append([]string{"image", "--input", path, "--scanners", "vuln", "--format", "json"}, Offline(cacheDir)...)
+	return Run(t, bin, t.TempDir(), append(args, extra...)...)
+}
+
 // Offline are the flags that keep Trivy on the copied database and off the network.
 func Offline(cacheDir string) []string {
 	return []string{"--cache-dir", cacheDir, "--skip-db-update", "--skip-java-db-update",

@@ -6,6 +6,11 @@
 //
 // Only vulnerabilities exist in OpenVEX, and Trivy applies a VEX to vulnerabilities only:
 // exceptions for misconfigurations, secrets and licenses stay in .trivyignore.yaml alone.
+//
+// Trivy matches a statement's product against the image's purl, which it knows only when it
+// scans from a registry (Metadata.RepoDigests); scanning a tarball (--input), it matches the
+// package products alone, so there only exceptions with purls apply. The gate reads the same
+// .trivyignore.yaml (trivyreport), so the verdict is the same either way.
 package vex
 
 import (
@@ -60,7 +65,8 @@ type Vulnerability struct {
 	Name string `json:"name"`
 }
 
-// Product is the image; Subcomponents narrow a statement to packages (the rule's purls).
+// Product is the image, with Subcomponents narrowing a statement to packages (the rule's
+// purls), or one of those packages itself.
 type Product struct {
 	ID            string      `json:"@id"`
 	Subcomponents []Component `json:"subcomponents,omitempty"`
@@ -118,6 +124,12 @@ func statement(r trivyreport.IgnoreRule, products []string) Statement {
 		Justification: r.Justification, ImpactStatement: strings.TrimSpace(r.Statement)}
 	for _, p := range products {
 		st.Products = append(st.Products, Product{ID: p, Subcomponents: subs})
+	}
+	// The packages as products too: a scan of an image tarball (trivy image --input, as the
+	// release scans before it pushes) knows no registry digest, so Trivy gives the image no purl
+	// and only a package product can match. Same scope as the rule's purls in .trivyignore.yaml.
+	for _, c := range subs {
+		st.Products = append(st.Products, Product{ID: c.ID})
 	}
 	// OpenVEX has no file paths: say so rather than drop the rule's restriction silently.
 	notes := []string{"accepted in " + r.Source + " until " + r.ExpiredAt.UTC().Format("2006-01-02")}

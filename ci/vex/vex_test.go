@@ -74,8 +74,9 @@ misconfigurations:
 		!strings.Contains(a.StatusNotes, "paths app/server") {
 		t.Errorf("first statement = %+v", a)
 	}
-	if b.Vulnerability.Name != "CVE-2026-2002" || len(b.Products[0].Subcomponents) != 1 ||
-		b.Products[0].Subcomponents[0].ID != "pkg:golang/github.com/jackc/pgx/v5@v5.7.1" {
+	if b.Vulnerability.Name != "CVE-2026-2002" || len(b.Products) != 2 || len(b.Products[0].Subcomponents) != 1 ||
+		b.Products[0].Subcomponents[0].ID != "pkg:golang/github.com/jackc/pgx/v5@v5.7.1" ||
+		b.Products[1].ID != "pkg:golang/github.com/jackc/pgx/v5@v5.7.1" || b.Products[1].Subcomponents != nil {
 		t.Errorf("second statement = %+v", b)
 	}
 	// The OpenVEX field names, as the spec spells them.
