@@ -44,6 +44,13 @@ func TestBadValuesAreRefused(t *testing.T) {
 		{"no public key", policiesChart, `verifyImageSignatures: {publicKey: ""}`, "verifyImageSignatures.publicKey"},
 		{"not a PEM key", policiesChart, `verifyImageSignatures: {publicKey: "abc"}`, "/verifyImageSignatures/publicKey"},
 		{"no image references", policiesChart, `verifyImageSignatures: {imageReferences: []}`, "/verifyImageSignatures/imageReferences"},
+		{"requirement off without a reason", policiesChart, `verifyImageSignatures: {requirements: {sbom: {enabled: false}}}`, "/verifyImageSignatures/requirements/sbom/reason"},
+		{"every requirement off", policiesChart, `verifyImageSignatures: {requirements: {signature: {enabled: false, reason: "the chart test turns it off"}, sbom: {enabled: false, reason: "the chart test turns it off"}, provenance: {enabled: false, reason: "the chart test turns it off"}, vulnerabilities: {enabled: false, reason: "the chart test turns it off"}}}`, "set verifyImageSignatures.enabled to false"},
+		{"no source repository", policiesChart, `verifyImageSignatures: {requirements: {provenance: {sourceRepository: ""}}}`, "/verifyImageSignatures/requirements/provenance/sourceRepository"},
+		{"credentials in the source repository", policiesChart, `verifyImageSignatures: {requirements: {provenance: {sourceRepository: "https://ci:token@github.com/x/y"}}}`, "/verifyImageSignatures/requirements/provenance/sourceRepository"},
+		{"a scan age in days", policiesChart, `verifyImageSignatures: {requirements: {vulnerabilities: {maxAge: 7d}}}`, "/verifyImageSignatures/requirements/vulnerabilities/maxAge"},
+		{"an unknown severity", policiesChart, `verifyImageSignatures: {requirements: {vulnerabilities: {severities: [SEVERE]}}}`, "/verifyImageSignatures/requirements/vulnerabilities/severities"},
+		{"unknown requirement key", policiesChart, `verifyImageSignatures: {requirements: {sbom: {format: cyclonedx}}}`, "format"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/in-toto/in-toto-golang/in_toto"
+	slsa1 "github.com/in-toto/in-toto-golang/in_toto/slsa_provenance/v1"
 	"github.com/sigstore/cosign/v2/pkg/cosign/attestation"
 	cremote "github.com/sigstore/cosign/v2/pkg/cosign/remote"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
@@ -18,7 +18,8 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature/options"
 )
 
-// PredicateKind names an SBOM format that can be attested.
+// PredicateKind names what can be attested. The values are cosign's --type names, so that
+// `cosign verify-attestation --type <kind>` finds what AttestImage wrote.
 type PredicateKind string
 
 const (
@@ -26,22 +27,36 @@ const (
 	SPDXJSON PredicateKind = "spdxjson"
 	// CycloneDX is a CycloneDX JSON document (syft -o cyclonedx-json).
 	CycloneDX PredicateKind = "cyclonedx"
+	// SLSAProvenance1 is a SLSA v1 provenance predicate (package provenance).
+	SLSAProvenance1 PredicateKind = "slsaprovenance1"
+	// Vuln is cosign's vulnerability scan predicate (package vulnpredicate).
+	Vuln PredicateKind = "vuln"
+	// OpenVEX is an OpenVEX document (package vex).
+	OpenVEX PredicateKind = "openvex"
 )
+
+// predicateTypes are the predicate type URIs of the kinds, as cosign's options package maps its
+// --type names (cosign3_cli_test.go checks that the cosign CLI finds each by its --type).
+var predicateTypes = map[PredicateKind]string{
+	SPDXJSON:        in_toto.PredicateSPDX,
+	CycloneDX:       in_toto.PredicateCycloneDX,
+	SLSAProvenance1: slsa1.PredicateSLSAProvenance,
+	Vuln:            attestation.CosignVulnProvenanceV01,
+	OpenVEX:         attestation.OpenVexNamespace,
+}
 
 // PredicateType is the in-toto predicate type URI of the kind, the one policies match on.
 func (k PredicateKind) PredicateType() (string, error) {
-	switch k {
-	case SPDXJSON:
-		return in_toto.PredicateSPDX, nil
-	case CycloneDX:
-		return in_toto.PredicateCycloneDX, nil
+	if t, ok := predicateTypes[k]; ok {
+		return t, nil
 	}
-	return "", fmt.Errorf("signing: unknown SBOM kind %q (want %q or %q)", k, SPDXJSON, CycloneDX)
+	return "", fmt.Errorf("signing: unknown predicate kind %q (want one of spdxjson, cyclonedx, slsaprovenance1, vuln, openvex)", k)
 }
 
-// AttestImage wraps the predicate (an SBOM) in an in-toto statement whose subject is the image
-// digest, signs it as a DSSE envelope and stores it at the image's `.att` tag. An attestation of
-// the same predicate type made earlier is replaced, so re-running a release does not pile them up.
+// AttestImage wraps the predicate in an in-toto statement whose subject is the image digest, signs
+// it as a DSSE envelope and stores it at the image's `.att` tag, where cosign and Kyverno look.
+// An attestation of the same predicate type made earlier is replaced, so re-running a release (or
+// a re-scan attesting a fresh vulnerability report) does not pile them up.
 func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind PredicateKind, predicate []byte) error {
 	digest, err := reg.parseDigest(ref)
 	if err != nil {
@@ -58,19 +73,9 @@ func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind
 	if err != nil {
 		return err
 	}
-	statement, err := attestation.GenerateStatement(attestation.GenerateOpts{
-		Predicate: bytes.NewReader(predicate),
-		Type:      string(kind),
-		Digest:    h.Hex,
-		Repo:      digest.Repository.String(),
-		Time:      time.Now,
-	})
+	body, err := statementBody(kind, predicateType, predicate, h.Hex, digest.Repository.String())
 	if err != nil {
-		return fmt.Errorf("signing: in-toto statement: %w", err)
-	}
-	body, err := json.Marshal(statement)
-	if err != nil {
-		return fmt.Errorf("signing: in-toto statement: %w", err)
+		return err
 	}
 	envelope, err := dsse.WrapSigner(s.sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(body), options.WithContext(ctx))
 	if err != nil {

@@ -6,6 +6,7 @@ package signing
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -46,10 +47,13 @@ func TestKyvernoAdmitsOnlyImagesSignedWithTheReleaseKey(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	policy := renderVerifyImageSignatures(t, filepath.Join(root, "helm/policies"), map[string]any{
-		"failureAction": "Enforce",
-		"publicKey":     string(release.PublicKeyPEM),
-		"references":    []any{host + "/taskboard-backend*", host + "/taskboard-frontend*"},
+	policy := renderVerifyImageSignatures(t, filepath.Join(root, "helm/policies"), func(values map[string]any) {
+		setPolicy(values, string(release.PublicKeyPEM), host)
+		// This test is about the signature alone (the attestations have their own test below).
+		for _, name := range []string{"sbom", "provenance", "vulnerabilities"} {
+			requirement(values, name)["enabled"] = false
+			requirement(values, name)["reason"] = "the signature is tested alone here"
+		}
 	})
 	policyFile := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policyFile, policy, 0o644); err != nil {
@@ -82,6 +86,19 @@ func TestKyvernoAdmitsOnlyImagesSignedWithTheReleaseKey(t *testing.T) {
 	}
 }
 
+// setPolicy points the chart's values at the test's key and registry, enforcing.
+func setPolicy(values map[string]any, publicKey, host string) {
+	values["failureAction"] = "Enforce"
+	vis := values["verifyImageSignatures"].(map[string]any)
+	vis["publicKey"] = publicKey
+	vis["imageReferences"] = []any{host + "/taskboard-backend*", host + "/taskboard-frontend*"}
+	requirement(values, "provenance")["sourceRepository"] = testRepository
+}
+
+func requirement(values map[string]any, name string) map[string]any {
+	return values["verifyImageSignatures"].(map[string]any)["requirements"].(map[string]any)[name].(map[string]any)
+}
+
 // kyvernoCLI builds (once, cached) or finds the pinned Kyverno CLI with the repository's script.
 func kyvernoCLI(t *testing.T, root string) string {
 	t.Helper()
@@ -100,7 +117,7 @@ func kyvernoCLI(t *testing.T, root string) string {
 // chart's own values plus the test's key and image references. It implements the handful of
 // Helm template functions the chart's templates use, so that the test reads the real template
 // without pulling the Helm SDK into this module.
-func renderVerifyImageSignatures(t *testing.T, chart string, override map[string]any) []byte {
+func renderVerifyImageSignatures(t *testing.T, chart string, edit func(values map[string]any)) []byte {
 	t.Helper()
 	read := func(p string) string {
 		b, err := os.ReadFile(filepath.Join(chart, p))
@@ -116,10 +133,7 @@ func renderVerifyImageSignatures(t *testing.T, chart string, override map[string
 	if err := yaml.Unmarshal([]byte(read("Chart.yaml")), &meta); err != nil {
 		t.Fatal(err)
 	}
-	values["failureAction"] = override["failureAction"]
-	vis := values["verifyImageSignatures"].(map[string]any)
-	vis["publicKey"] = override["publicKey"]
-	vis["imageReferences"] = override["references"]
+	edit(values)
 
 	var tmpl *template.Template
 	funcs := template.FuncMap{
@@ -145,7 +159,25 @@ func renderVerifyImageSignatures(t *testing.T, chart string, override map[string
 			}
 			return v, nil
 		},
-		"trim":       strings.TrimSpace,
+		"trim": strings.TrimSpace,
+		"default": func(def, v any) any {
+			if v == nil || v == "" {
+				return def
+			}
+			return v
+		},
+		"fail": func(msg string) (string, error) { return "", fmt.Errorf("%s", msg) },
+		"join": func(sep string, v []any) string {
+			var parts []string
+			for _, p := range v {
+				parts = append(parts, fmt.Sprint(p))
+			}
+			return strings.Join(parts, sep)
+		},
+		"toJson": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
 		"trimSuffix": func(suffix, s string) string { return strings.TrimSuffix(s, suffix) },
 		"trunc": func(n int, s string) string {
 			if len(s) > n {

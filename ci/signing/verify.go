@@ -59,6 +59,7 @@ func VerifyImage(ctx context.Context, ref string, reg Registry, publicKeyPEM []b
 
 // Statement is the part of a verified in-toto statement a release reports on.
 type Statement struct {
+	Type          string          `json:"_type"`
 	PredicateType string          `json:"predicateType"`
 	Subject       []Subject       `json:"subject"`
 	Predicate     json.RawMessage `json:"predicate"`

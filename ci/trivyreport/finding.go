@@ -12,10 +12,15 @@ const (
 	KindVulnerability    Kind = "vulnerability"
 	KindMisconfiguration Kind = "misconfiguration"
 	KindSecret           Kind = "secret"
+	KindLicense          Kind = "license"
 )
 
+// VulnStatusFixed is the one fix status that --ignore-unfixed keeps: Trivy's flag is a shorthand
+// for --ignore-status with every status except "fixed" (pkg/flag/vulnerability_flags.go).
+const VulnStatusFixed = "fixed"
+
 // Finding is one vulnerability, failed configuration check or secret, flattened so that the gate
-// and the table treat the three scanners alike.
+// and the table treat the four scanners alike.
 type Finding struct {
 	Kind     Kind
 	ID       string   // CVE/GHSA id, check id (e.g. KSV-0014) or secret rule id
@@ -27,18 +32,22 @@ type Finding struct {
 	Version  string // installed version (vulnerabilities only)
 	Fixed    string // fixed version; empty when no fix exists
 	Status   string // Trivy's fix status, e.g. "fixed", "affected", "will_not_fix"
+	File     string // the package's path (vulnerabilities) or license file (licenses), matched by ignore paths
 	Title    string
 	Location string // "Lnn" or "Lnn-mm" for config and secret findings
 	URL      string
 }
 
-// HasFix reports whether upgrading would remove the finding. Only vulnerabilities can be
-// "unfixed"; a misconfiguration or a secret is always fixable by the repository itself.
+// HasFix reports whether the finding is fixed in Trivy's --ignore-unfixed sense: for a
+// vulnerability, Status "fixed" and nothing else ("affected", "will_not_fix", "fix_deferred",
+// "end_of_life", "under_investigation", "unknown" and a missing status are all unfixed, even when
+// a FixedVersion is given). Misconfigurations, secrets and licenses are always fixable by the
+// repository itself, and Trivy's flag does not touch them either.
 func (f Finding) HasFix() bool {
 	if f.Kind != KindVulnerability {
 		return true
 	}
-	return f.Fixed != ""
+	return f.Status == VulnStatusFixed
 }
 
 // Findings flattens the report, keeping only failed configuration checks. The order is stable:
@@ -50,7 +59,7 @@ func (r *Report) Findings() []Finding {
 			out = append(out, Finding{
 				Kind: KindVulnerability, ID: v.VulnerabilityID, Severity: ParseSeverity(v.Severity),
 				Target: res.Target, Package: v.PkgName, PURL: v.PkgIdentifier.PURL,
-				Version: v.InstalledVersion, Fixed: v.FixedVersion, Status: v.Status,
+				Version: v.InstalledVersion, Fixed: v.FixedVersion, Status: v.Status, File: v.PkgPath,
 				Title: v.Title, URL: v.PrimaryURL,
 			})
 		}
@@ -66,6 +75,12 @@ func (r *Report) Findings() []Finding {
 				Kind: KindMisconfiguration, ID: m.ID, Aliases: aliases, Severity: ParseSeverity(m.Severity),
 				Target: res.Target, Title: m.Title, URL: m.PrimaryURL,
 				Location: lines(m.CauseMetadata.StartLine, m.CauseMetadata.EndLine),
+			})
+		}
+		for _, l := range res.Licenses {
+			out = append(out, Finding{
+				Kind: KindLicense, ID: l.Name, Severity: ParseSeverity(l.Severity),
+				Target: res.Target, Package: l.PkgName, File: l.FilePath, Title: l.Category, URL: l.Link,
 			})
 		}
 		for _, s := range res.Secrets {

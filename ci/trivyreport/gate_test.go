@@ -64,10 +64,12 @@ func TestGateIgnoreRulesApplyUntilTheyExpire(t *testing.T) {
 vulnerabilities:
   - id: CVE-2025-46394
     statement: busybox tar is not used at run time; fix pending in Alpine
+    justification: vulnerable_code_not_in_execute_path
     expired_at: 2026-10-01
   - id: CVE-2025-9230
     purls: ["pkg:apk/alpine/libssl3@3.5.1-r0?arch=x86_64&distro=3.22.1"]
     statement: CMS password decryption is never used
+    justification: vulnerable_code_not_in_execute_path
     expired_at: 2026-08-31
 `))
 	if err != nil {
@@ -143,6 +145,9 @@ func TestIgnoreYAMLRequiresReasonAndExpiry(t *testing.T) {
 		"vulnerabilities:\n  - id: CVE-1\n    reason: x\n":                          "field reason not found",
 		"vulnerabilities:\n  - id: CVE-1\n    statement: x\n    expired_at: soon\n": `parsing time "soon"`,
 		"vulnerabilities: [": "yaml",
+		"vulnerabilities:\n  - id: CVE-1\n    statement: x\n    expired_at: 2027-01-01\n":                                  `justification ""`,
+		"vulnerabilities:\n  - id: CVE-1\n    statement: x\n    justification: trust_me\n    expired_at: 2027-01-01\n":     `justification "trust_me"`,
+		"secrets:\n  - id: rule\n    statement: x\n    justification: component_not_present\n    expired_at: 2027-01-01\n": "vulnerabilities only",
 	}
 	for in, want := range cases {
 		_, err := ParseIgnoreYAML("f.yaml", []byte(in))

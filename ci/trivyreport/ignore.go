@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,8 +22,11 @@ type IgnoreRule struct {
 	PURLs     []string  `yaml:"purls"`
 	Statement string    `yaml:"statement"`
 	ExpiredAt time.Time `yaml:"expired_at"`
-	Source    string    `yaml:"-"` // file and line the rule came from, for the report
-	Kind      Kind      `yaml:"-"` // empty: applies to every kind (plain .trivyignore)
+	// Justification is the OpenVEX justification of a vulnerability exception, which becomes a
+	// not_affected VEX statement (package vex). Trivy ignores the key; this gate requires it.
+	Justification string `yaml:"justification"`
+	Source        string `yaml:"-"` // file and line the rule came from, for the report
+	Kind          Kind   `yaml:"-"` // empty: applies to every kind (plain .trivyignore)
 }
 
 // IgnoreConfig is the union of the repository's ignore files.
@@ -38,9 +42,19 @@ type ignoreYAML struct {
 	Licenses          []IgnoreRule `yaml:"licenses"`
 }
 
+// Justifications are OpenVEX's status justifications for not_affected (OpenVEX spec v0.2.0).
+var Justifications = []string{
+	"component_not_present",
+	"vulnerable_code_not_present",
+	"vulnerable_code_not_in_execute_path",
+	"vulnerable_code_cannot_be_controlled_by_adversary",
+	"inline_mitigations_already_exist",
+}
+
 // ParseIgnoreYAML reads a `.trivyignore.yaml`. It is stricter than Trivy on purpose: every entry
-// must say why (statement) and until when (expired_at), and unknown keys are errors, so that an
-// exception is always justified, reviewed and temporary.
+// must say why (statement) and until when (expired_at), a vulnerability entry also which OpenVEX
+// justification applies, and unknown keys are errors, so that an exception is always justified,
+// reviewed and temporary.
 func ParseIgnoreYAML(name string, data []byte) (*IgnoreConfig, error) {
 	var doc ignoreYAML
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -58,7 +72,7 @@ func ParseIgnoreYAML(name string, data []byte) (*IgnoreConfig, error) {
 		{"vulnerabilities", KindVulnerability, doc.Vulnerabilities},
 		{"misconfigurations", KindMisconfiguration, doc.Misconfigurations},
 		{"secrets", KindSecret, doc.Secrets},
-		{"licenses", Kind("license"), doc.Licenses},
+		{"licenses", KindLicense, doc.Licenses},
 	}
 	for _, l := range lists {
 		for i, r := range l.rules {
@@ -70,6 +84,11 @@ func ParseIgnoreYAML(name string, data []byte) (*IgnoreConfig, error) {
 				return nil, fmt.Errorf("%s (%s): statement is required: say why the finding is accepted", where, r.ID)
 			case r.ExpiredAt.IsZero():
 				return nil, fmt.Errorf("%s (%s): expired_at is required: every exception must expire", where, r.ID)
+			case l.kind == KindVulnerability && !slices.Contains(Justifications, r.Justification):
+				return nil, fmt.Errorf("%s (%s): justification %q: want one of OpenVEX's %s (the exception becomes a not_affected VEX statement)",
+					where, r.ID, r.Justification, strings.Join(Justifications, ", "))
+			case l.kind != KindVulnerability && r.Justification != "":
+				return nil, fmt.Errorf("%s (%s): justification applies to vulnerabilities only", where, r.ID)
 			}
 			for _, p := range r.Paths {
 				if _, err := path.Match(strings.ReplaceAll(p, "**", "*"), ""); err != nil {
@@ -140,13 +159,35 @@ func (r IgnoreRule) Matches(f Finding) bool {
 	if r.ID != f.ID && !contains(f.Aliases, r.ID) {
 		return false
 	}
-	if len(r.Paths) > 0 && !anyGlob(r.Paths, f.Target) {
+	if len(r.Paths) > 0 && !anyGlobAny(r.Paths, matchedPaths(f)) {
 		return false
 	}
 	if len(r.PURLs) > 0 && f.PURL != "" && !contains(r.PURLs, f.PURL) {
 		return false
 	}
 	return true
+}
+
+// matchedPaths are what a rule's paths are matched against, as in Trivy: the target, and for a
+// vulnerability also the package's path; for a license only the license file's path (so a
+// package's license never matches a paths rule).
+func matchedPaths(f Finding) []string {
+	switch {
+	case f.Kind == KindLicense:
+		return []string{f.File}
+	case f.Kind == KindVulnerability && f.File != "":
+		return []string{f.Target, f.File}
+	}
+	return []string{f.Target}
+}
+
+func anyGlobAny(patterns, targets []string) bool {
+	for _, t := range targets {
+		if anyGlob(patterns, t) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

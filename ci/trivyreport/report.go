@@ -19,11 +19,39 @@ const SupportedSchemaVersion = 2
 // Field names are Trivy's own; unknown fields are ignored so newer reports still parse.
 type Report struct {
 	SchemaVersion int
+	Trivy         TrivyInfo // the scanner's version (Trivy 0.58+)
+	ReportID      string
 	CreatedAt     time.Time
 	ArtifactName  string
 	ArtifactType  string
+	Metadata      Metadata
 	Results       []Result
 }
+
+// TrivyInfo is the report's "Trivy" object: the version of the Trivy that wrote it.
+type TrivyInfo struct {
+	Version string
+}
+
+// Metadata is the part of the scanned artifact's metadata that names it.
+type Metadata struct {
+	ImageID     string
+	RepoDigests []string
+	RepoTags    []string
+}
+
+// Result classes Trivy v0.74 writes (pkg/types/report.go, ResultClass).
+const (
+	ClassOSPkg       = "os-pkgs"
+	ClassLangPkg     = "lang-pkgs"
+	ClassConfig      = "config"
+	ClassSecret      = "secret"
+	ClassLicense     = "license"
+	ClassLicenseFile = "license-file"
+	// ClassCustom holds the CustomResources of Trivy modules (e.g. spring4shell): not findings,
+	// and Trivy leaves their Target empty.
+	ClassCustom = "custom"
+)
 
 // Result is one scanned target (a lock file, a Dockerfile, an OS package database...).
 type Result struct {
@@ -34,6 +62,11 @@ type Result struct {
 	MisconfSummary    *MisconfSummary
 	Misconfigurations []Misconfiguration
 	Secrets           []Secret
+	Licenses          []License
+	CustomResources   []CustomResource
+	// Findings Trivy itself set aside (--show-suppressed): ignored by a .trivyignore entry or
+	// declared not affected by a VEX document. Informational: they are not findings.
+	ModifiedFindings []ModifiedFinding `json:"ExperimentalModifiedFindings"`
 }
 
 // Vulnerability is Trivy's DetectedVulnerability, reduced to what the gate and the table need.
@@ -94,6 +127,33 @@ type Secret struct {
 	EndLine   int
 }
 
+// License is Trivy's DetectedLicense: a license of a package (PkgName) or found in a file
+// (FilePath), with the severity of its category (forbidden, restricted, ...).
+type License struct {
+	Severity   string
+	Category   string
+	PkgName    string
+	FilePath   string
+	Name       string
+	Confidence float64
+	Link       string
+}
+
+// CustomResource is what a Trivy module reported (ftypes.CustomResource). Data is free-form.
+type CustomResource struct {
+	Type     string
+	FilePath string
+	Data     json.RawMessage
+}
+
+// ModifiedFinding is one of Trivy's ExperimentalModifiedFindings.
+type ModifiedFinding struct {
+	Type      string // "vulnerability", "misconfiguration", "secret", "license"
+	Status    string // "ignored", "not_affected", ...
+	Statement string
+	Source    string // the ignore file or VEX document that set the finding aside
+}
+
 // MisconfStatusFailure is the status of a failed configuration check.
 const MisconfStatusFailure = "FAIL"
 
@@ -119,8 +179,9 @@ func Parse(data []byte) (*Report, error) {
 			r.SchemaVersion, SupportedSchemaVersion)
 	}
 	for i, res := range r.Results {
-		if res.Target == "" {
-			return nil, fmt.Errorf("trivy report result %d has no Target", i)
+		// Only module results have no target; anywhere else an empty one means a damaged report.
+		if res.Target == "" && res.Class != ClassCustom {
+			return nil, fmt.Errorf("trivy report result %d (class %q) has no Target", i, res.Class)
 		}
 	}
 	return &r, nil

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the *-real.json fixtures with a real Trivy v0.74.0, offline: config and secret
-# scans need no vulnerability DB (the checks embedded in the binary are used). Build Trivy with
-#   GOEXPERIMENT=jsonv2 GOBIN=~/.cache/taskboard-tools/trivy-v0.74.0 \
-#     go install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0
-# (a binary built this way reports its version as "dev").
+# scans need no vulnerability DB (the checks embedded in the binary are used). Trivy comes from
+# scripts/tool-trivy.sh (the committed fixtures predate its version ldflag: they say "dev").
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-trivy="${TRIVY:-$HOME/.cache/taskboard-tools/trivy-v0.74.0/trivy}"
+trivy="${TRIVY:-$(bash "$here/../../../../scripts/tool-trivy.sh")}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp -r "$here/backend" "$here/k8s" "$work/"

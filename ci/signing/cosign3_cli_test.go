@@ -1,0 +1,104 @@
+package signing
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/registry"
+)
+
+// What this package writes with cosign's v2 Go packages, the current cosign CLI (v3, from
+// scripts/tool-cosign.sh) verifies as a user runs it: `cosign verify` and
+// `cosign verify-attestation --type <each kind>` with the release's public key.
+func TestCosignV3CLIVerifiesEverything(t *testing.T) {
+	cosign := cosignCLI(t)
+	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	reg := Registry{}
+	signer, kp := newSigner(t)
+	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := pushRandomImage(t, host, reg, "taskboard-backend")
+	attestAll(t, signer, ref, reg, spdx)
+	bare := pushRandomImage(t, host, reg, "taskboard-frontend")
+	// Signed, with an SBOM attestation only: verify-attestation of any other type must fail.
+	if _, err := signer.SignImage(t.Context(), bare, reg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := signer.AttestImage(t.Context(), bare, reg, SPDXJSON, spdx); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "cosign.pub")
+	if err := os.WriteFile(pub, kp.PublicKeyPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		full := append(args, "--key", pub, "--insecure-ignore-tlog=true", "--allow-http-registry=true")
+		cmd := exec.Command(cosign, full...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "DOCKER_CONFIG="+dir, "TUF_ROOT="+dir)
+		out, err := cmd.Output()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out) + string(ee.Stderr), err
+		}
+		return string(out), err
+	}
+
+	if out, err := run("verify", ref); err != nil {
+		t.Fatalf("cosign verify: %v\n%s", err, out)
+	}
+	for kind, predicateType := range predicateTypes {
+		if kind == CycloneDX {
+			continue // not attested by attestAll; the Go-level tests cover it
+		}
+		t.Run(string(kind), func(t *testing.T) {
+			out, err := run("verify-attestation", "--type", string(kind), ref)
+			if err != nil {
+				t.Fatalf("cosign verify-attestation --type %s: %v\n%s", kind, err, out)
+			}
+			// One DSSE envelope per line; its statement is of the requested type.
+			var env struct{ Payload string }
+			line := strings.SplitN(strings.TrimSpace(out), "\n", 2)[0]
+			if err := json.Unmarshal([]byte(line), &env); err != nil {
+				t.Fatalf("output is not a DSSE envelope: %v\n%s", err, out)
+			}
+			body, _ := base64.StdEncoding.DecodeString(env.Payload)
+			var st Statement
+			if err := json.Unmarshal(body, &st); err != nil || st.PredicateType != predicateType {
+				t.Fatalf("statement %s (%v), want predicate type %s", body, err, predicateType)
+			}
+			// An image without an attestation of that type is refused: the check above means something.
+			if kind != SPDXJSON {
+				if out, err := run("verify-attestation", "--type", string(kind), bare); err == nil {
+					t.Fatalf("cosign verified a %s attestation the image does not have:\n%s", kind, out)
+				}
+			}
+		})
+	}
+}
+
+// cosignCLI builds (once, cached) or finds the pinned cosign v3 CLI with the repository's script.
+func cosignCLI(t *testing.T) string {
+	t.Helper()
+	script, err := filepath.Abs("../../scripts/tool-cosign.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", script)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the cosign v3 CLI is needed: run scripts/tool-cosign.sh (%v)", err)
+	}
+	return strings.TrimSpace(string(out))
+}
