@@ -36,8 +36,14 @@ fuzz-backend:
 # The Dagger module has its own go.mod (Dagger reads only ci/go.mod). Its generated bindings
 # (dagger develop) read the session's address at init: the unit tests never call the engine, so
 # any value lets package main's tests start. ci/testreports runs gotestsum and gocover-cobertura
-# for real: they are built once (scripts/tool-testreports.sh) and put on PATH.
+# for real: they are built once (scripts/tool-testreports.sh) and put on PATH. The signing and
+# Trivy tests run Trivy, the Kyverno CLI (released, and with the attestation fix) and cosign v3:
+# built first, so that go test stays within its timeout.
 test-ci:
+	bash scripts/tool-trivy.sh >/dev/null
+	bash scripts/tool-kyverno.sh >/dev/null
+	bash scripts/tool-kyverno-attestations.sh >/dev/null
+	bash scripts/tool-cosign.sh >/dev/null
 	gotestsum="$$(bash scripts/tool-testreports.sh gotestsum)"; cobertura="$$(bash scripts/tool-testreports.sh gocover-cobertura)"; \
 	cd ci && $(GO) vet ./... && PATH="$${gotestsum%/*}:$${cobertura%/*}:$$PATH" DAGGER_SESSION_PORT=0 DAGGER_SESSION_TOKEN=unit-tests $(GO) test -count=1 ./...
 

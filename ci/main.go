@@ -78,6 +78,14 @@ type Pipeline struct {
 	// +private
 	RekorURL string
 
+	// with-provenance.
+	// +private
+	SourceRepository string
+	// +private
+	BuilderID string
+	// +private
+	Invocation string
+
 	// with-git-ops.
 	// +private
 	GitRepoURL string

@@ -11,6 +11,7 @@ import (
 	"dagger/pipeline/cosignkeys"
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
+	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/releasereport"
 	"dagger/pipeline/sbom"
@@ -24,18 +25,21 @@ import (
 // frontend images, run them together with PostgreSQL (as smoke-test does), scan them with Trivy
 // (with-scan-policy's severities fail before anything is pushed), push them, sign them by digest
 // with Cosign and verify the signatures, attach their SPDX and CycloneDX SBOMs as signed
-// attestations and verify those, set the new tags and digests in the values file and, with
+// attestations and verify those, attest each image's SLSA provenance, vulnerability scan and
+// OpenVEX the same way, set the new tags and digests in the values file and, with
 // --git-push, commit that to the GitOps repository of with-git-ops.
 //
 // With nothing configured it runs on a laptop: a throwaway registry service, an ephemeral key
 // pair, no git push. Returns the reports directory: summary.md, release.json,
 // junit/release.xml (one case per stage), cosign.pub, values.yaml and per component the Trivy
-// report, its gate verdict and both SBOMs (`dagger call release export --path reports`).
+// report, its gate verdict, both SBOMs and the provenance, vuln and OpenVEX predicates
+// (`dagger call release export --path reports`).
 //
 // +cache="never"
 func (p *Pipeline) Release(
 	ctx context.Context,
-	// The git commit being released (7 to 40 hex characters): the image tag. "local" on a laptop.
+	// The git commit being released, in full (40 hex): the image tag and the provenance's
+	// source. "local" on a laptop.
 	// +default="local"
 	gitSha string,
 	// The version recorded in the images. Defaults to the git SHA.
@@ -92,6 +96,8 @@ type releaseRun struct {
 	keys      *cosignkeys.Keys
 	images    map[string][]*dagger.Container
 	values    map[string]valuesfile.Image
+	scans     map[string]scanRecord
+	started   time.Time
 	reports   *dagger.Directory
 	report    releasereport.Release
 }
@@ -101,7 +107,7 @@ func (r *releaseRun) run(ctx context.Context) error {
 	if len(r.platforms) == 0 {
 		r.platforms = []dagger.Platform{defaultPlatform}
 	}
-	r.images = map[string][]*dagger.Container{}
+	r.images, r.scans, r.started = map[string][]*dagger.Container{}, map[string]scanRecord{}, time.Now()
 	r.report.Begin(releaseplan.ComponentNames(), r.gitSHA, platformNames(r.platforms))
 	tasks := []summary.Task{{Name: "inputs", Run: func() (string, error) { return r.checkInputs(ctx) }}}
 	for _, c := range releaseplan.Components {
@@ -123,6 +129,7 @@ func (r *releaseRun) run(ctx context.Context) error {
 		summary.Task{Name: "push", Run: func() (string, error) { return r.push(ctx) }},
 		summary.Task{Name: "sign", Run: func() (string, error) { return r.sign(ctx) }},
 		summary.Task{Name: "sbom", Run: func() (string, error) { return r.attestSBOMs(ctx) }},
+		summary.Task{Name: "attest", Run: func() (string, error) { return r.attestSupplyChain(ctx) }},
 		summary.Task{Name: "values", Run: func() (string, error) { return r.bumpValues(ctx) }})
 	if err := r.report.Stages.RunInOrder(tasks...); err != nil {
 		return err
@@ -140,6 +147,9 @@ func (r *releaseRun) run(ctx context.Context) error {
 func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 	if err := releaseplan.CheckGitSHA(r.gitSHA); err != nil {
 		return "", err
+	}
+	if err := provenance.CheckCommit(r.gitSHA); err != nil {
+		return "", fmt.Errorf("--git-sha: the provenance names the full commit: %w", err)
 	}
 	if r.gitPush && (r.p.GitRepoURL == "" || r.p.GitToken == nil) {
 		return "", errors.New("--git-push needs the GitOps repository: with-git-ops --repo-url URL --token env://GIT_TOKEN")
@@ -164,7 +174,16 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 func (r *releaseRun) scan(ctx context.Context, component string) (string, error) {
 	var details, counts []string
 	for j, variant := range r.images[component] {
+		started := time.Now()
 		res, c := r.p.scanImageStage(ctx, variant)
+		if j == 0 && res.reports != nil {
+			// The first platform's report is attested, as its SBOM is.
+			raw, err := res.reports.File(releasereport.TrivyImageJSON).Contents(ctx)
+			if err != nil {
+				return "", err
+			}
+			r.scans[component] = scanRecord{report: []byte(raw), started: started, finished: time.Now()}
+		}
 		if res.reports != nil {
 			r.reports = r.reports.WithDirectory(releasereport.ScanDir(component, platformNames(r.platforms), j), res.reports)
 		}

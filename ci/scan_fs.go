@@ -37,13 +37,19 @@ func (p *Pipeline) scanFsStage(ctx context.Context) stageResult {
 			tree = tree.WithNewFile(trivyreport.RenderedDir+"/"+r.FileName(), r.Manifests)
 		}
 	}
-	const out = "/reports"
+	// Trivy applies the same accepted exceptions as the gate, as an OpenVEX document.
+	vexDoc, err := p.repositoryVEX(ctx)
+	if err != nil {
+		return stageResult{err: err}
+	}
+	const out, vexPath = "/reports", "/vex/openvex.json"
 	reports := trivyContainer().
+		WithNewFile(vexPath, vexDoc).
 		WithDirectory(trivyCachePath, p.trivyDB()).
 		WithMountedDirectory("/src", tree).
 		WithWorkdir("/src").
 		WithDirectory(out, dag.Directory()).
-		WithExec(trivyreport.FSArgs(trivyCachePath, out)).
+		WithExec(trivyreport.FSArgs(trivyCachePath, out, vexPath)).
 		WithExec(trivyreport.SARIFArgs(out)).
 		Directory(out)
 	res, _ := p.trivyGate(ctx, "scan-fs", reports, trivyreport.FSJSON, trivyreport.FSGate)

@@ -8,6 +8,7 @@ import (
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
 	"dagger/pipeline/trivyreport"
+	"dagger/pipeline/vex"
 )
 
 // trivyGate reads a scan's JSON report from its reports directory and gates it with
@@ -59,4 +60,19 @@ func (p *Pipeline) trivyIgnores(ctx context.Context) (*trivyreport.IgnoreConfig,
 		files[name] = []byte(data)
 	}
 	return trivyreport.ParseIgnoreFiles(files)
+}
+
+// repositoryVEX is the OpenVEX document of the repository's accepted vulnerabilities, its
+// product the source repository (package vex adds each exception's packages).
+func (p *Pipeline) repositoryVEX(ctx context.Context) (string, error) {
+	ignores, err := p.trivyIgnores(ctx)
+	if err != nil {
+		return "", err
+	}
+	doc, err := vex.FromIgnores(ignores, vex.Options{Products: []string{p.SourceRepository}, Author: p.GitAuthor, Now: time.Now()})
+	if err != nil {
+		return "", err
+	}
+	data, err := doc.JSON()
+	return string(data), err
 }

@@ -95,9 +95,14 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 	return p.runGoTests(ctx, c, "go test "+g.QuotedPackages(), "test-backend.log", g)
 }
 
+// cliBuiltTests are the module's tests that build a CLI from source that no pinned image has
+// (cosign v3, Kyverno with the attestation fix): minutes each, and network. make test runs them;
+// the test stage leaves them out, and its log and row say so.
+const cliBuiltTests = "^(TestCosignV3CLIVerifiesEverything|TestKyvernoRequiresEveryAttestation|TestReleasedKyvernoRefusesKeyedAttestations)$"
+
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
-	// The signing package's end-to-end test runs the Kyverno CLI: take the pinned image's binary
-	// rather than let scripts/tool-kyverno.sh compile it from source on every fresh agent.
+	// The tests that run the Kyverno CLI and Trivy take the pinned images' binaries rather than
+	// let scripts/tool-*.sh compile them from source on every fresh agent.
 	kyverno, err := kyvernoBinary(ctx)
 	if err != nil {
 		return stageResult{err: err}
@@ -105,15 +110,19 @@ func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	c := p.goContainer().
 		WithFile("/usr/local/bin/kyverno", kyverno).
 		WithEnvVariable("KYVERNO_BIN", "/usr/local/bin/kyverno").
+		WithFile("/usr/local/bin/trivy", trivyContainer().File("/usr/local/bin/trivy")).
+		WithEnvVariable("TRIVY_BIN", "/usr/local/bin/trivy").
 		WithMountedDirectory("/src", p.Source).
 		WithWorkdir("/src/ci").
 		// As in make test-ci: the generated bindings want a session address at init, never used.
 		WithEnvVariable("DAGGER_SESSION_PORT", "0").
 		WithEnvVariable("DAGGER_SESSION_TOKEN", "unit-tests")
-	return p.runGoTests(ctx, c, "ci module tests", "test-ci-module.log", testreports.GoTest{
+	res := p.runGoTests(ctx, c, "ci module tests", "test-ci-module.log", testreports.GoTest{
 		Dir: goReportsPath, JUnit: testreports.JUnitGoModule, Cobertura: testreports.CoberturaGoModule,
-		JSON: testreports.GoTestJSONModule, Packages: []string{"./..."},
+		JSON: testreports.GoTestJSONModule, Packages: []string{"./..."}, Skip: cliBuiltTests,
 	})
+	res.details += "; cosign v3 and patched-Kyverno e2e left to make test"
+	return res
 }
 
 func (p *Pipeline) testFrontend(ctx context.Context) stageResult {

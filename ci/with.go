@@ -18,12 +18,16 @@ const (
 	defaultGitAuthor   = "Taskboard CI <ci@taskboard.invalid>"
 	defaultValuesPath  = "helm/app/values.yaml"
 	defaultGoPackages  = "./backend/..."
+	// The repository the provenance names, as helm/policies' sourceRepository (a test holds
+	// them together).
+	defaultSourceRepository = "https://github.com/devsecops-reference/taskboard"
 )
 
 func withDefaults(p *Pipeline) *Pipeline {
 	p.Severity, p.TrivyDB = trivyreport.DefaultSeverities, defaultTrivyDB
 	p.GitBranch, p.GitUsername, p.GitAuthor = defaultGitBranch, defaultGitUsername, defaultGitAuthor
 	p.ValuesPath, p.GoPackages = defaultValuesPath, []string{defaultGoPackages}
+	p.SourceRepository = defaultSourceRepository
 	return p
 }
 
@@ -184,4 +188,24 @@ func (p *Pipeline) WithGitOps(
 	c.GitBranch, c.GitUsername = keep(branch, p.GitBranch), keep(username, p.GitUsername)
 	c.GitAuthor, c.ValuesPath = keep(author, p.GitAuthor), keep(valuesPath, p.ValuesPath)
 	return &c, nil
+}
+
+// WithProvenance says what the release's SLSA provenance names: the source repository and the
+// builder, as the cluster's admission policy expects them (helm/policies sourceRepository and
+// builderId), and this run.
+func (p *Pipeline) WithProvenance(
+	// The source repository's URL, e.g. https://dev.azure.com/org/project/_git/taskboard;
+	// helm/policies' default unless given.
+	// +optional
+	repository string,
+	// runDetails.builder.id; "<repository>/ci/release" unless given.
+	// +optional
+	builderId string,
+	// This run's id, e.g. the pipeline run's URL; a random urn:uuid unless given.
+	// +optional
+	invocation string,
+) *Pipeline {
+	c := *p
+	c.SourceRepository, c.BuilderID, c.Invocation = keep(repository, p.SourceRepository), builderId, invocation
+	return &c
 }

@@ -79,11 +79,12 @@ func predicate(b Build) (slsa1.ProvenancePredicate, error) {
 			return slsa1.ProvenancePredicate{}, err
 		}
 	}
-	deps := []slsa1.ResourceDescriptor{{
-		URI:    "git+" + b.Repository + "@" + b.Commit,
-		Digest: common.DigestSet{"gitCommit": b.Commit},
-		Name:   "source",
-	}}
+	source := slsa1.ResourceDescriptor{URI: "git+" + b.Repository + "@" + b.Commit, Digest: common.DigestSet{"gitCommit": b.Commit}, Name: "source"}
+	if b.Commit == LocalCommit {
+		// A laptop build of a working tree: no commit names the source, and the provenance says so.
+		source = slsa1.ResourceDescriptor{URI: "git+" + b.Repository, Name: "source", Annotations: map[string]any{"uncommitted": true}}
+	}
+	deps := []slsa1.ResourceDescriptor{source}
 	images := append([]Image(nil), b.Images...)
 	sort.Slice(images, func(i, j int) bool { return images[i].Ref < images[j].Ref })
 	for _, img := range images {
@@ -134,8 +135,8 @@ func (b Build) check() error {
 		sort.Strings(missing)
 		return fmt.Errorf("provenance: missing %s", strings.Join(missing, ", "))
 	}
-	if !isHex(b.Commit) || (len(b.Commit) != 40 && len(b.Commit) != 64) {
-		return fmt.Errorf("provenance: commit %q is not a full git SHA", b.Commit)
+	if err := CheckCommit(b.Commit); err != nil {
+		return err
 	}
 	if b.FinishedOn.Before(b.StartedOn) {
 		return errors.New("provenance: the build finished before it started")
@@ -147,6 +148,19 @@ func (b Build) check() error {
 		}
 	}
 	return nil
+}
+
+// LocalCommit is the commit of a laptop release (release --git-sha local): a working tree, not a
+// commit. Its provenance names no commit, and a policy can refuse it.
+const LocalCommit = "local"
+
+// CheckCommit accepts what a provenance can name as its source: a full git SHA, or LocalCommit.
+// An abbreviated SHA is refused: it may name another commit tomorrow.
+func CheckCommit(commit string) error {
+	if commit == LocalCommit || (isHex(commit) && (len(commit) == 40 || len(commit) == 64)) {
+		return nil
+	}
+	return fmt.Errorf("provenance: commit %q is not a full git SHA (40 hex) or %q", commit, LocalCommit)
 }
 
 func isHex(s string) bool {

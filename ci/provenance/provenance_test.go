@@ -141,3 +141,32 @@ func TestPredicateRefusesAnIncompleteBuild(t *testing.T) {
 		}
 	}
 }
+
+// A laptop release names no commit, and says its source is uncommitted.
+func TestALocalBuildNamesNoCommit(t *testing.T) {
+	b := build()
+	b.Commit = LocalCommit
+	data, err := Predicate(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		BuildDefinition struct {
+			ResolvedDependencies []struct {
+				URI, Name   string
+				Digest      map[string]string
+				Annotations map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	src := p.BuildDefinition.ResolvedDependencies[0]
+	if src.Name != "source" || len(src.Digest) != 0 || src.Annotations["uncommitted"] != true || strings.Contains(src.URI, "@") {
+		t.Fatalf("source %+v", src)
+	}
+	if CheckCommit("0123abc") == nil || CheckCommit(strings.Repeat("a", 40)) != nil {
+		t.Fatal("CheckCommit")
+	}
+}

@@ -13,6 +13,9 @@ const (
 	TrivyImageGate = "trivy-image-gate.md"
 	SBOMSPDX       = "sbom.spdx.json"
 	SBOMCycloneDX  = "sbom.cyclonedx.json"
+	Provenance     = "provenance.json"
+	Vuln           = "vuln.json"
+	OpenVEX        = "openvex.json"
 )
 
 // ScanDir is where the scan of a component's j-th platform goes in the export: the component's
@@ -42,31 +45,37 @@ func Links(components, platforms []string) []summary.Report {
 		}
 		links = append(links,
 			summary.Report{Name: c + ": SBOM (SPDX)", Path: c + "/" + SBOMSPDX},
-			summary.Report{Name: c + ": SBOM (CycloneDX)", Path: c + "/" + SBOMCycloneDX})
+			summary.Report{Name: c + ": SBOM (CycloneDX)", Path: c + "/" + SBOMCycloneDX},
+			summary.Report{Name: c + ": SLSA provenance", Path: c + "/" + Provenance},
+			summary.Report{Name: c + ": vulnerability scan attestation (cosign vuln)", Path: c + "/" + Vuln},
+			summary.Report{Name: c + ": OpenVEX of the accepted exceptions", Path: c + "/" + OpenVEX})
 	}
 	return links
 }
 
 // Manifest is release.json: what was released, for other tools.
 type Manifest struct {
-	GitSHA       string            `json:"gitSha"`
-	Version      string            `json:"version"`
-	Registry     string            `json:"registry"`
-	Images       map[string]string `json:"images"`
-	EphemeralKey bool              `json:"ephemeralKey"`
-	ValuesCommit string            `json:"valuesCommit,omitempty"`
+	GitSHA   string            `json:"gitSha"`
+	Version  string            `json:"version"`
+	Registry string            `json:"registry"`
+	Images   map[string]string `json:"images"`
+	// Attestations are the verified attestations of each image, by cosign's type names.
+	Attestations map[string][]string `json:"attestations"`
+	EphemeralKey bool                `json:"ephemeralKey"`
+	ValuesCommit string              `json:"valuesCommit,omitempty"`
 }
 
 // Manifest is the release's release.json.
 func (r Release) Manifest() Manifest {
-	images := map[string]string{}
+	images, attestations := map[string]string{}, map[string][]string{}
 	for _, img := range r.Images {
 		if img.Reference != "" {
 			images[img.Component] = img.Reference
+			attestations[img.Component] = img.Attestations
 		}
 	}
 	return Manifest{
-		GitSHA: r.GitSHA, Version: r.Version, Registry: r.Registry, Images: images,
+		GitSHA: r.GitSHA, Version: r.Version, Registry: r.Registry, Images: images, Attestations: attestations,
 		EphemeralKey: r.EphemeralKey, ValuesCommit: r.ValuesCommit,
 	}
 }

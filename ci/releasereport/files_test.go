@@ -10,7 +10,7 @@ import (
 func TestLinksNameEachPlatformsScan(t *testing.T) {
 	components := []string{"backend", "frontend"}
 	links := Links(components, []string{"linux/amd64", "linux/arm64"})
-	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + TrivyImageJSON, "frontend/" + SBOMSPDX} {
+	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + TrivyImageJSON, "frontend/" + SBOMSPDX, "backend/" + Provenance, "frontend/" + Vuln, "backend/" + OpenVEX} {
 		if !containsPath(links, want) {
 			t.Errorf("release summary does not link %s: %v", want, links)
 		}
@@ -35,7 +35,7 @@ func TestManifestListsThePushedImages(t *testing.T) {
 		{Component: "frontend"},
 	}}
 	m := r.Manifest()
-	if len(m.Images) != 1 || m.Images["backend"] != "r.example.com/taskboard-backend@sha256:aa" || m.GitSHA != "abc1234" {
+	if len(m.Images) != 1 || m.Images["backend"] != "r.example.com/taskboard-backend@sha256:aa" || m.GitSHA != "abc1234" || len(m.Attestations) != 1 {
 		t.Fatalf("manifest %+v", m)
 	}
 }

@@ -22,7 +22,7 @@ type Image struct {
 	Scan string
 	// SignatureVerified is true once the signature was checked with the public key.
 	SignatureVerified bool
-	// Attestations lists the verified SBOM attestations by format.
+	// Attestations lists the verified attestations by cosign type (spdxjson, slsaprovenance1...).
 	Attestations []string
 	// SBOMPackages counts packages per SBOM format.
 	SBOMPackages map[string]int

@@ -20,6 +20,8 @@ type GoTest struct {
 	Cobertura string   // e.g. CoberturaGoBackend
 	JSON      string   // the `go test -json` stream of the same run
 	Packages  []string // package patterns, passed to go test as they are
+	// Skip is go test's -skip: tests a caller leaves to another run, named in its log.
+	Skip string
 }
 
 // Script runs the packages' tests once under gotestsum, which writes the JUnit file and keeps
@@ -32,12 +34,19 @@ func (g GoTest) Script() string {
 	return strings.Join([]string{
 		fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.Cobertura, g.JSON), " ")),
 		"status=0",
-		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -count=1 -coverprofile=%s %s || status=$?",
-			path(g.JUnit), path(g.JSON), profile, g.QuotedPackages()),
+		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -count=1 -coverprofile=%s%s %s || status=$?",
+			path(g.JUnit), path(g.JSON), profile, g.skipFlag(), g.QuotedPackages()),
 		// A build failure leaves no profile: nothing to convert, and go test's status says why.
 		fmt.Sprintf("if [ -s %s ]; then gocover-cobertura < %s > %s; rm -f %s; fi", profile, profile, path(g.Cobertura), profile),
 		"exit $status",
 	}, "\n")
+}
+
+func (g GoTest) skipFlag() string {
+	if g.Skip == "" {
+		return ""
+	}
+	return " -skip " + shellQuote(g.Skip)
 }
 
 // VetAndTest is Script after `go vet` of the same packages.

@@ -209,3 +209,14 @@ func TestVetAndTestQuotesThePackages(t *testing.T) {
 		t.Fatal(s)
 	}
 }
+
+func TestSkipIsPassedToGoTest(t *testing.T) {
+	g := GoTest{Dir: "/reports", JUnit: JUnitGoModule, Cobertura: CoberturaGoModule, JSON: GoTestJSONModule, Packages: []string{"./..."}, Skip: "TestA|TestB"}
+	if s := g.Script(); !strings.Contains(s, "-coverprofile='/reports/"+CoberturaGoModule+".coverprofile' -skip 'TestA|TestB' './...'") {
+		t.Fatal(s)
+	}
+	g.Skip = ""
+	if strings.Contains(g.Script(), "-skip") {
+		t.Fatal(g.Script())
+	}
+}

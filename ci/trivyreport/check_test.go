@@ -29,7 +29,7 @@ func TestCheckGatesAReportAndExplainsAFailure(t *testing.T) {
 
 func TestParseIgnoreFilesReadsBothFormats(t *testing.T) {
 	cfg, err := ParseIgnoreFiles(map[string][]byte{
-		".trivyignore.yaml": []byte("vulnerabilities:\n  - id: CVE-2099-0001\n    statement: not reachable\n    expired_at: 2099-01-01\n"),
+		".trivyignore.yaml": []byte("vulnerabilities:\n  - id: CVE-2099-0001\n    statement: not reachable\n    justification: vulnerable_code_not_in_execute_path\n    expired_at: 2099-01-01\n"),
 		".trivyignore":      []byte("CVE-2099-0002\n"),
 	})
 	if err != nil {

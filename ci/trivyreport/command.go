@@ -23,11 +23,15 @@ func offline(cacheDir, output string) []string {
 }
 
 // FSArgs is the filesystem scan of the working directory: vulnerabilities, secrets and
-// misconfigurations, the report in dir.
-func FSArgs(cacheDir, dir string) []string {
+// misconfigurations, the report in dir. vexFile, when given, is an OpenVEX document of the
+// accepted vulnerabilities (package vex) that Trivy applies too.
+func FSArgs(cacheDir, dir, vexFile string) []string {
 	args := append([]string{"trivy", "fs", "--scanners", "vuln,secret,misconfig"}, offline(cacheDir, dir+"/"+FSJSON)...)
 	for _, skip := range SkipDirs {
 		args = append(args, "--skip-dirs", skip)
+	}
+	if vexFile != "" {
+		args = append(args, "--vex", vexFile)
 	}
 	return append(args, ".")
 }

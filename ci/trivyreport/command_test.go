@@ -7,7 +7,7 @@ import (
 
 func TestCommandsScanOfflineAndKeepEveryFinding(t *testing.T) {
 	for name, args := range map[string][]string{
-		"fs":    FSArgs("/cache", "/reports"),
+		"fs":    FSArgs("/cache", "/reports", ""),
 		"image": ImageArgs("/image.tar", "/cache", "/reports/trivy-image.json"),
 	} {
 		line := strings.Join(args, " ")
@@ -20,9 +20,12 @@ func TestCommandsScanOfflineAndKeepEveryFinding(t *testing.T) {
 			t.Errorf("%s: the scan filters severities; the gate must see every finding", name)
 		}
 	}
-	fs := strings.Join(FSArgs("/cache", "/reports"), " ")
+	fs := strings.Join(FSArgs("/cache", "/reports", ""), " ")
 	if !strings.HasSuffix(fs, " --skip-dirs helm/*/tests .") || !strings.Contains(fs, "--output /reports/"+FSJSON) {
 		t.Fatal(fs)
+	}
+	if withVEX := strings.Join(FSArgs("/cache", "/reports", "/vex/openvex.json"), " "); !strings.HasSuffix(withVEX, " --vex /vex/openvex.json .") {
+		t.Fatal(withVEX)
 	}
 	if got := strings.Join(SARIFArgs("/reports"), " "); got != "trivy convert --format sarif --output /reports/trivy-fs.sarif /reports/trivy-fs.json" {
 		t.Fatal(got)
