@@ -86,6 +86,9 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 		CosignKey          *dagger.Secret
 		CosignPassword     *dagger.Secret
 		RekorURL           string
+		SourceRepository   string
+		BuilderID          string
+		Invocation         string
 		GitRepoURL         string
 		GitToken           *dagger.Secret
 		GitBranch          string
@@ -119,6 +122,9 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.CosignKey = r.CosignKey
 	concrete.CosignPassword = r.CosignPassword
 	concrete.RekorURL = r.RekorURL
+	concrete.SourceRepository = r.SourceRepository
+	concrete.BuilderID = r.BuilderID
+	concrete.Invocation = r.Invocation
 	concrete.GitRepoURL = r.GitRepoURL
 	concrete.GitToken = r.GitToken
 	concrete.GitBranch = r.GitBranch
@@ -156,6 +162,9 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 		CosignKey          *dagger.Secret
 		CosignPassword     *dagger.Secret
 		RekorURL           string
+		SourceRepository   string
+		BuilderID          string
+		Invocation         string
 		GitRepoURL         string
 		GitToken           *dagger.Secret
 		GitBranch          string
@@ -193,6 +202,9 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.CosignKey = concrete.CosignKey
 	r.CosignPassword = concrete.CosignPassword
 	r.RekorURL = concrete.RekorURL
+	r.SourceRepository = concrete.SourceRepository
+	r.BuilderID = concrete.BuilderID
+	r.Invocation = concrete.Invocation
 	r.GitRepoURL = concrete.GitRepoURL
 	r.GitToken = concrete.GitToken
 	r.GitBranch = concrete.GitBranch
@@ -768,6 +780,34 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Pipeline).WithGitOps(&parent, repoUrl, token, branch, username, author, valuesPath, caCertificate)
+		case "WithProvenance":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var repository string
+			if inputArgs["repository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repository"]), &repository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repository", err))
+				}
+			}
+			var builderId string
+			if inputArgs["builderId"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["builderId"]), &builderId)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg builderId", err))
+				}
+			}
+			var invocation string
+			if inputArgs["invocation"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["invocation"]), &invocation)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg invocation", err))
+				}
+			}
+			return (*Pipeline).WithProvenance(&parent, repository, builderId, invocation), nil
 		case "WithRegistry":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

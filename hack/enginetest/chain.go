@@ -63,5 +63,5 @@ func publishChain(e *env) error {
 	if err != nil {
 		return err
 	}
-	return e.verify(repo+"@"+desc.Digest.String(), key)
+	return e.verify(repo+"@"+desc.Digest.String(), key, sbomKinds)
 }

@@ -53,14 +53,21 @@ func (e *env) catalog() ([]string, error) {
 	return c.Repositories, e.getJSON("/v2/_catalog", &c)
 }
 
-// verify checks an image's signature and both SBOM attestations with the release's public key,
-// reaching the registry through the serve process's socket.
-func (e *env) verify(ref string, publicKey []byte) error {
+// sbomKinds are what publish, sign and attest attach in the chain scenario; releaseKinds are
+// what a release attaches to every image.
+var (
+	sbomKinds    = []signing.PredicateKind{signing.SPDXJSON, signing.CycloneDX}
+	releaseKinds = append(sbomKinds, signing.SLSAProvenance1, signing.Vuln, signing.OpenVEX)
+)
+
+// verify checks an image's signature and its attestations of those kinds with the release's
+// public key, reaching the registry through the serve process's socket.
+func (e *env) verify(ref string, publicKey []byte, kinds []signing.PredicateKind) error {
 	reg := signing.Registry{Insecure: true, Transport: e.control.Transport}
 	if _, err := signing.VerifyImage(context.Background(), ref, reg, publicKey); err != nil {
 		return fmt.Errorf("signature: %w", err)
 	}
-	for _, kind := range []signing.PredicateKind{signing.SPDXJSON, signing.CycloneDX} {
+	for _, kind := range kinds {
 		if _, err := signing.VerifyAttestations(context.Background(), ref, reg, publicKey, kind); err != nil {
 			return fmt.Errorf("%s attestation: %w", kind, err)
 		}

@@ -351,10 +351,11 @@ func (e *env) release(dir, out string, extraEnv, with []string, args ...string) 
 
 // releaseManifest is the part of release.json the scenarios read.
 type releaseManifest struct {
-	GitSHA       string            `json:"gitSha"`
-	Images       map[string]string `json:"images"`
-	EphemeralKey bool              `json:"ephemeralKey"`
-	ValuesCommit string            `json:"valuesCommit"`
+	GitSHA       string              `json:"gitSha"`
+	Images       map[string]string   `json:"images"`
+	Attestations map[string][]string `json:"attestations"`
+	EphemeralKey bool                `json:"ephemeralKey"`
+	ValuesCommit string              `json:"valuesCommit"`
 }
 
 func releaseLocal(e *env) error {
@@ -371,10 +372,19 @@ func releaseLocal(e *env) error {
 	if !m.EphemeralKey || len(m.Images) != 2 {
 		return fmt.Errorf("release.json: %+v", m)
 	}
+	if len(m.Attestations) != 2 {
+		return fmt.Errorf("release.json: attestations of %d images, want 2", len(m.Attestations))
+	}
+	for component, kinds := range m.Attestations {
+		if len(kinds) != len(releaseKinds) {
+			return fmt.Errorf("release.json: %s has attestations %v, want %v", component, kinds, releaseKinds)
+		}
+	}
 	// What docs/PIPELINE.md promises in the reports directory.
 	for _, f := range []string{"summary.md", "release.json", "cosign.pub", "values.yaml",
 		"backend/trivy-image.json", "backend/trivy-image-gate.md", "backend/sbom.spdx.json", "backend/sbom.cyclonedx.json",
-		"frontend/trivy-image.json", "frontend/trivy-image-gate.md", "frontend/sbom.spdx.json", "frontend/sbom.cyclonedx.json"} {
+		"frontend/trivy-image.json", "frontend/trivy-image-gate.md", "frontend/sbom.spdx.json", "frontend/sbom.cyclonedx.json",
+		"backend/provenance.json", "backend/vuln.json", "backend/openvex.json", "frontend/provenance.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			return fmt.Errorf("release reports: %w", err)
 		}
@@ -390,13 +400,13 @@ func releaseLocal(e *env) error {
 		}
 	}
 	summary, _ := os.ReadFile(filepath.Join(out, "summary.md"))
-	for _, stage := range []string{"build backend", "smoke", "scan frontend", "push", "sign", "sbom", "values"} {
+	for _, stage := range []string{"build backend", "smoke", "scan frontend", "push", "sign", "sbom", "attest", "values"} {
 		if !strings.Contains(string(summary), stage) {
 			return fmt.Errorf("summary.md has no %q stage:\n%s", stage, summary)
 		}
 	}
 	// The main pipeline's Tests tab: one passed case per stage.
-	return passedPerStage(filepath.Join(out, testreports.JUnitRelease), 8)
+	return passedPerStage(filepath.Join(out, testreports.JUnitRelease), 9)
 }
 
 // passedPerStage wants a JUnit file of at least stages cases, none failed.
@@ -445,7 +455,7 @@ func releaseToRegistry(e *env) error {
 	// From outside the engine: this process, through the serve process's socket, with cosign's
 	// Go packages (ci/signing wraps them).
 	for component, ref := range m.Images {
-		if err := e.verify(ref, pub); err != nil {
+		if err := e.verify(ref, pub, releaseKinds); err != nil {
 			return fmt.Errorf("%s: %w", component, err)
 		}
 	}
