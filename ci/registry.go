@@ -27,13 +27,6 @@ type registryTarget struct {
 	auth signing.Registry
 }
 
-func (t *registryTarget) describe() string { return t.plan.Describe(t.host) }
-
-// repository names a component's repository.
-func (t *registryTarget) repository(component string) string {
-	return t.plan.Repository(t.host, component)
-}
-
 // openRegistry logs in to the registry of with-ecr (a token from the AWS SDK, in this process)
 // or with-registry, or starts a throwaway registry whose storage is the named cache volume ("":
 // none, it lives as long as the call).

@@ -8,14 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"dagger/pipeline/attestations"
 	"dagger/pipeline/cosignkeys"
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/releasereport"
-	"dagger/pipeline/sbom"
-	"dagger/pipeline/signing"
 	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
 	"dagger/pipeline/valuesfile"
@@ -158,7 +157,7 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 	if r.target, err = r.p.openRegistry(ctx, ""); err != nil {
 		return "", err
 	}
-	r.report.Registry = r.target.describe()
+	r.report.Registry = r.target.plan.Describe(r.target.host)
 	if r.keys, err = r.p.loadKeys(ctx); err != nil {
 		return "", err
 	}
@@ -203,7 +202,7 @@ func (r *releaseRun) scan(ctx context.Context, component string) (string, error)
 
 func (r *releaseRun) push(ctx context.Context) (string, error) {
 	for _, c := range releaseplan.Components {
-		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.repository(c.Name), r.gitSHA, r.meta.Epoch)
+		ref, err := publishVariants(ctx, r.target, r.images[c.Name], r.target.plan.Repository(r.target.host, c.Name), r.gitSHA, r.meta.Epoch)
 		if err != nil {
 			return r.report.References(), err
 		}
@@ -225,29 +224,25 @@ func (r *releaseRun) sign(ctx context.Context) (string, error) {
 func (r *releaseRun) attestSBOMs(ctx context.Context) (string, error) {
 	var details []string
 	for _, c := range releaseplan.Components {
-		img := r.report.Image(c.Name)
 		// The SBOM describes the first platform's image; it is attested to the pushed digest
 		// (the image index when several platforms were built).
 		dir := sbomDirectory(r.images[c.Name][0])
-		for _, f := range []struct {
-			file string
-			kind signing.PredicateKind
-		}{{releasereport.SBOMSPDX, signing.SPDXJSON}, {releasereport.SBOMCycloneDX, signing.CycloneDX}} {
-			r.reports = r.reports.WithFile(c.Name+"/"+f.file, dir.File(f.file))
-			doc, err := dir.File(f.file).Contents(ctx)
-			if err != nil {
-				return "", fmt.Errorf("%s: syft: %w", c.Name, err)
-			}
-			sum, err := sbom.Summarize([]byte(doc))
-			if err != nil {
-				return "", fmt.Errorf("%s: %w", c.Name, err)
-			}
-			if err := r.keys.AttestAndVerify(ctx, img.Reference, r.target.auth, f.kind, []byte(doc)); err != nil {
-				return "", fmt.Errorf("%s: %w", c.Name, err)
-			}
-			img.Attested(string(f.kind), string(sum.Format), sum.Packages)
+		spdx, err := dir.File(releasereport.SBOMSPDX).Contents(ctx)
+		if err != nil {
+			return "", fmt.Errorf("%s: syft: %w", c.Name, err)
 		}
-		details = append(details, fmt.Sprintf("%s: %d packages", c.Name, img.SBOMPackages[string(sbom.SPDX)]))
+		cyclonedx, err := dir.File(releasereport.SBOMCycloneDX).Contents(ctx)
+		if err != nil {
+			return "", fmt.Errorf("%s: syft: %w", c.Name, err)
+		}
+		docs, err := attestations.SBOMs([]byte(spdx), []byte(cyclonedx))
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", c.Name, err)
+		}
+		if err := r.attest(ctx, c.Name, docs); err != nil {
+			return "", err
+		}
+		details = append(details, fmt.Sprintf("%s: %d packages", c.Name, docs[0].SBOM.Packages))
 	}
 	return strings.Join(details, "; ") + "; attested (.att tags) and verified", nil
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"strings"
 	"time"
 
+	"dagger/pipeline/attestations"
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
-	"dagger/pipeline/releasereport"
-	"dagger/pipeline/signing"
 	"dagger/pipeline/toolimages"
-	"dagger/pipeline/vex"
 	"dagger/pipeline/vulnpredicate"
 )
 
@@ -38,47 +35,40 @@ func (r *releaseRun) attestSupplyChain(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var statements int
 	for _, c := range releaseplan.Components {
-		img := r.report.Image(c.Name)
-		purl, err := vex.ImagePURL(img.Reference)
-		if err != nil {
-			return "", err
-		}
-		doc, err := vex.FromIgnores(ignores, vex.Options{Products: []string{purl}, Author: r.p.GitAuthor, Now: time.Now()})
-		if err != nil {
-			return "", err
-		}
-		statements = len(doc.Statements)
-		vexJSON, err := doc.JSON()
-		if err != nil {
-			return "", err
-		}
-		scan := r.scans[c.Name]
-		vuln, err := vulnpredicate.Predicate(vulnpredicate.Scan{Report: scan.report, Trivy: trivy,
-			DBRepository: r.p.TrivyDB, StartedOn: scan.started, FinishedOn: scan.finished})
+		img, scan := r.report.Image(c.Name), r.scans[c.Name]
+		build.FinishedOn = time.Now()
+		docs, err := attestations.SupplyChain{Reference: img.Reference, Build: build, Ignores: ignores,
+			Author: r.p.GitAuthor, Now: time.Now(),
+			Scan: vulnpredicate.Scan{Report: scan.report, Trivy: trivy, DBRepository: r.p.TrivyDB,
+				StartedOn: scan.started, FinishedOn: scan.finished},
+		}.Documents()
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", c.Name, err)
 		}
-		build.FinishedOn = time.Now()
-		prov, err := provenance.Predicate(build)
-		if err != nil {
+		if err := r.attest(ctx, c.Name, docs); err != nil {
 			return "", err
 		}
-		for _, a := range []struct {
-			file string
-			kind signing.PredicateKind
-			doc  []byte
-		}{{releasereport.Provenance, signing.SLSAProvenance1, prov}, {releasereport.Vuln, signing.Vuln, vuln}, {releasereport.OpenVEX, signing.OpenVEX, vexJSON}} {
-			r.reports = r.reports.WithNewFile(c.Name+"/"+a.file, string(a.doc))
-			if err := r.keys.AttestAndVerify(ctx, img.Reference, r.target.auth, a.kind, a.doc); err != nil {
-				return "", fmt.Errorf("%s: %w", c.Name, err)
-			}
-			img.Attested(string(a.kind), "", 0)
+	}
+	builder, err := build.Builder()
+	return fmt.Sprintf("SLSA provenance (builder %s), Trivy %s scan, OpenVEX: attested and verified", builder, trivy.Version), err
+}
+
+// attest signs each document onto the component's image, verifies it and exports it.
+func (r *releaseRun) attest(ctx context.Context, component string, docs []attestations.Attestation) error {
+	img := r.report.Image(component)
+	for _, d := range docs {
+		r.reports = r.reports.WithNewFile(component+"/"+d.File, string(d.Doc))
+		if err := r.keys.AttestAndVerify(ctx, img.Reference, r.target.auth, d.Kind, d.Doc); err != nil {
+			return fmt.Errorf("%s: %w", component, err)
+		}
+		if d.SBOM != nil {
+			img.Attested(string(d.Kind), string(d.SBOM.Format), d.SBOM.Packages)
+		} else {
+			img.Attested(string(d.Kind), "", 0)
 		}
 	}
-	return fmt.Sprintf("SLSA provenance (builder %s), Trivy %s scan, OpenVEX of %d exception(s): attested and verified",
-		builderOf(build), trivy.Version, statements), nil
+	return nil
 }
 
 // provenanceBuild is what the provenance of this release says, but its finish time.
@@ -93,7 +83,7 @@ func (r *releaseRun) provenanceBuild(ctx context.Context) (provenance.Build, err
 	}
 	invocation := r.p.Invocation
 	if invocation == "" {
-		invocation = randomURN()
+		invocation = provenance.NewInvocationID()
 	}
 	return provenance.Build{
 		Repository: r.p.SourceRepository, Commit: r.gitSHA, Version: r.meta.Version,
@@ -111,10 +101,7 @@ func resolvedImages(ctx context.Context) ([]provenance.Image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("resolve %s: %w", ref, err)
 		}
-		_, digest, ok := strings.Cut(resolved, "@")
-		if !ok {
-			return nil, fmt.Errorf("%s resolved to %s, which names no digest", ref, resolved)
-		}
+		_, digest, _ := strings.Cut(resolved, "@")
 		out = append(out, provenance.Image{Ref: ref, Digest: digest})
 	}
 	return out, nil
@@ -130,19 +117,4 @@ func (p *Pipeline) trivyVersion(ctx context.Context) (vulnpredicate.VersionInfo,
 		return vulnpredicate.VersionInfo{}, fmt.Errorf("trivy version: %w", err)
 	}
 	return vulnpredicate.ParseVersion([]byte(out))
-}
-
-func builderOf(b provenance.Build) string {
-	if b.BuilderID != "" {
-		return b.BuilderID
-	}
-	id, _ := provenance.DefaultBuilderID(b.Repository)
-	return id
-}
-
-func randomURN() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
-	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

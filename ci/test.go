@@ -5,6 +5,8 @@ import (
 	"dagger/pipeline/textlines"
 	"dagger/pipeline/toolimages"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"dagger/pipeline/summary"
@@ -37,29 +39,21 @@ func (p *Pipeline) Test(ctx context.Context) error {
 	return nil
 }
 
-// namedStage is a stage function with its summary row name.
-type namedStage struct {
-	name string
-	run  func(context.Context) stageResult
-}
-
 // testSuites are the three test suites, each a summary row of its own.
-func (p *Pipeline) testSuites() []namedStage {
-	return []namedStage{
-		{"test: backend (Go)", p.testBackend},
-		{"test: ci module (Go)", p.testModule},
-		{"test: frontend (npm)", p.testFrontend},
+func (p *Pipeline) testSuites() map[string]func(context.Context) stageResult {
+	return map[string]func(context.Context) stageResult{
+		"test: backend (Go)":   p.testBackend,
+		"test: ci module (Go)": p.testModule,
+		"test: frontend (npm)": p.testFrontend,
 	}
 }
 
 // testStages runs the test suites concurrently.
 func (p *Pipeline) testStages(ctx context.Context) []summary.Stage {
 	var tasks []summary.Task
-	for _, s := range p.testSuites() {
-		tasks = append(tasks, summary.Task{Name: s.name, Run: func() (string, error) {
-			r := s.run(ctx)
-			return r.details, r.err
-		}})
+	suites := p.testSuites()
+	for _, name := range slices.Sorted(maps.Keys(suites)) {
+		tasks = append(tasks, summary.Task{Name: name, Run: func() (string, error) { r := suites[name](ctx); return r.details, r.err }})
 	}
 	return summary.RunConcurrently(tasks)
 }

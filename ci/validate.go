@@ -90,8 +90,8 @@ func (p *Pipeline) validateAll(ctx context.Context) (summary.Summary, *dagger.Di
 		stage("scan-fs", p.scanFsStage),
 	}
 	// The test suites are stages of their own, one row each.
-	for _, s := range p.testSuites() {
-		tasks = append(tasks, stage(s.name, s.run))
+	for name, run := range p.testSuites() {
+		tasks = append(tasks, stage(name, run))
 	}
 
 	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks)}

@@ -6,6 +6,7 @@
 package provenance
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,12 +73,9 @@ func predicate(b Build) (slsa1.ProvenancePredicate, error) {
 	if err := b.check(); err != nil {
 		return slsa1.ProvenancePredicate{}, err
 	}
-	builder := b.BuilderID
-	if builder == "" {
-		var err error
-		if builder, err = DefaultBuilderID(b.Repository); err != nil {
-			return slsa1.ProvenancePredicate{}, err
-		}
+	builder, err := b.Builder()
+	if err != nil {
+		return slsa1.ProvenancePredicate{}, err
 	}
 	source := slsa1.ResourceDescriptor{URI: "git+" + b.Repository + "@" + b.Commit, Digest: common.DigestSet{"gitCommit": b.Commit}, Name: "source"}
 	if b.Commit == LocalCommit {
@@ -170,4 +168,20 @@ func isHex(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// Builder is the builder id the provenance names: BuilderID, or the repository's default.
+func (b Build) Builder() (string, error) {
+	if b.BuilderID != "" {
+		return b.BuilderID, nil
+	}
+	return DefaultBuilderID(b.Repository)
+}
+
+// NewInvocationID is a random urn:uuid (version 4), for a run that names no id of its own.
+func NewInvocationID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

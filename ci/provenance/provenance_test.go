@@ -170,3 +170,18 @@ func TestALocalBuildNamesNoCommit(t *testing.T) {
 		t.Fatal("CheckCommit")
 	}
 }
+
+func TestBuilderAndInvocationIDs(t *testing.T) {
+	b := build()
+	if id, err := b.Builder(); err != nil || id != "https://dev.azure.com/acme/taskboard/_git/taskboard/ci/release" {
+		t.Fatalf("%q %v", id, err)
+	}
+	b.BuilderID = "https://ci.example.com/taskboard"
+	if id, _ := b.Builder(); id != b.BuilderID {
+		t.Fatal(id)
+	}
+	a, c := NewInvocationID(), NewInvocationID()
+	if a == c || !strings.HasPrefix(a, "urn:uuid:") || len(a) != len("urn:uuid:")+36 || a[9+14] != '4' {
+		t.Fatalf("%q %q", a, c)
+	}
+}

@@ -106,3 +106,17 @@ func TestSourceDateEpoch(t *testing.T) {
 		t.Fatalf("want an RFC 3339 error, got %v", err)
 	}
 }
+
+func TestPlansNameRepositoriesAndDescribeThemselves(t *testing.T) {
+	throwaway := RegistryPlan{Kind: Throwaway}
+	if got := throwaway.Repository("k3q8v1.abc.dagger.local:5000", "frontend"); got != "k3q8v1.abc.dagger.local:5000/taskboard-frontend" {
+		t.Fatal(got)
+	}
+	if !strings.Contains(throwaway.Describe("x"), "throwaway") {
+		t.Fatal(throwaway.Describe("x"))
+	}
+	ecr := RegistryPlan{Kind: ECR, Namespace: "apps"}
+	if got := ecr.Repository("1.dkr", "backend"); got != "1.dkr/apps/taskboard-backend" || ecr.Describe("1.dkr") != "Amazon ECR 1.dkr" {
+		t.Fatal(got)
+	}
+}
