@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"dagger/pipeline/cosignkeys"
+	"dagger/pipeline/internal/dagger"
 )
 
 // loadKeys decrypts the key of with-cosign-key, or makes an ephemeral pair when none was given,
@@ -24,15 +25,32 @@ func (p *Pipeline) loadKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 }
 
 func (p *Pipeline) givenKeys(ctx context.Context) (*cosignkeys.Keys, error) {
-	pem, err := p.CosignKey.Plaintext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("cosign key: %w", err)
-	}
-	var pass string
-	if p.CosignPassword != nil {
-		if pass, err = p.CosignPassword.Plaintext(ctx); err != nil {
-			return nil, fmt.Errorf("cosign password: %w", err)
-		}
+	var pem, pass string
+	if err := readSecrets(ctx, secret{"cosign key", p.CosignKey, &pem}, secret{"cosign password", p.CosignPassword, &pass}); err != nil {
+		return nil, err
 	}
 	return cosignkeys.Load(pem, []byte(pass))
+}
+
+// secret is one secret to read into the module process, named for errors.
+type secret struct {
+	name string
+	from *dagger.Secret
+	into *string
+}
+
+// readSecrets reads the given secrets (nil ones stay empty) into this process: the only place
+// a secret's plaintext is read, and nothing here builds a container.
+func readSecrets(ctx context.Context, secrets ...secret) error {
+	for _, s := range secrets {
+		if s.from == nil {
+			continue
+		}
+		v, err := s.from.Plaintext(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		*s.into = v
+	}
+	return nil
 }

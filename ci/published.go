@@ -170,12 +170,8 @@ func (i *Published) chainKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	if i.Pipeline.CosignKey != nil || i.EphemeralKey == nil {
 		return i.Pipeline.loadKeys(ctx)
 	}
-	pem, err := i.EphemeralKey.Plaintext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pass, err := i.EphemeralPassword.Plaintext(ctx)
-	if err != nil {
+	var pem, pass string
+	if err := readSecrets(ctx, secret{"ephemeral key", i.EphemeralKey, &pem}, secret{"ephemeral key password", i.EphemeralPassword, &pass}); err != nil {
 		return nil, err
 	}
 	keys, err := cosignkeys.Load(pem, []byte(pass))

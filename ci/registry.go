@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"dagger/pipeline/toolimages"
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"dagger/pipeline/toolimages"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
@@ -43,9 +44,9 @@ func (p *Pipeline) openRegistry(ctx context.Context, throwawayVolume string) (*r
 		if err != nil {
 			return nil, err
 		}
-		password, err := p.RegistryPassword.Plaintext(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("registry password: %w", err)
+		var password string
+		if err := readSecrets(ctx, secret{"registry password", p.RegistryPassword, &password}); err != nil {
+			return nil, err
 		}
 		return &registryTarget{
 			plan: plan, host: plan.Host,
@@ -57,17 +58,10 @@ func (p *Pipeline) openRegistry(ctx context.Context, throwawayVolume string) (*r
 
 func (p *Pipeline) openECR(ctx context.Context, plan releaseplan.RegistryPlan) (*registryTarget, error) {
 	req := ecrauth.Request{AccountID: p.AwsAccountID, Region: p.AwsRegion}
-	var err error
-	if req.AccessKeyID, err = p.AwsAccessKeyID.Plaintext(ctx); err != nil {
-		return nil, fmt.Errorf("AWS access key ID: %w", err)
-	}
-	if req.SecretAccessKey, err = p.AwsSecretAccessKey.Plaintext(ctx); err != nil {
-		return nil, fmt.Errorf("AWS secret access key: %w", err)
-	}
-	if p.AwsSessionToken != nil {
-		if req.SessionToken, err = p.AwsSessionToken.Plaintext(ctx); err != nil {
-			return nil, fmt.Errorf("AWS session token: %w", err)
-		}
+	if err := readSecrets(ctx, secret{"AWS access key ID", p.AwsAccessKeyID, &req.AccessKeyID},
+		secret{"AWS secret access key", p.AwsSecretAccessKey, &req.SecretAccessKey},
+		secret{"AWS session token", p.AwsSessionToken, &req.SessionToken}); err != nil {
+		return nil, err
 	}
 	creds, err := ecrauth.Login(ctx, req)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // secretReaders are the only functions allowed to read a secret's plaintext; they keep it in the
 // module process (registry login, signing keys, git push).
 var secretReaders = map[string]bool{
-	"openRegistry": true, "openECR": true, "givenKeys": true, "chainKeys": true, "gitPushValues": true,
+	"readSecrets": true,
 }
 
 // containerSinks put data into a container or its layers: a plaintext secret must never reach them.

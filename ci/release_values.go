@@ -54,9 +54,9 @@ func (p *Pipeline) gitPushValues(ctx context.Context, gitSha string, images map[
 	if p.GitRepoURL == "" || p.GitToken == nil {
 		return gitops.Result{}, fmt.Errorf("git push needs the GitOps repository: with-git-ops --repo-url URL --token env://GIT_TOKEN")
 	}
-	token, err := p.GitToken.Plaintext(ctx)
-	if err != nil {
-		return gitops.Result{}, fmt.Errorf("git token: %w", err)
+	var token string
+	if err := readSecrets(ctx, secret{"git token", p.GitToken, &token}); err != nil {
+		return gitops.Result{}, err
 	}
 	author, err := mail.ParseAddress(p.GitAuthor)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
@@ -43,20 +42,8 @@ func (p *Pipeline) runGoTests(ctx context.Context, c *dagger.Container, what, lo
 	r := scriptResult(what, logName, script, res)
 	out := done.Directory(g.Dir)
 	r.reports = r.reports.WithDirectory(".", out)
-	counts, err := goTestCounts(ctx, out, g)
+	counts, err := g.Check(reader(ctx, out))
 	return withTestCounts(ctx, r, out, g.Cobertura, counts, err)
-}
-
-func goTestCounts(ctx context.Context, out *dagger.Directory, g testreports.GoTest) (junit.Counts, error) {
-	stream, err := out.File(g.JSON).Contents(ctx)
-	if err != nil {
-		return junit.Counts{}, fmt.Errorf("no go test -json stream %s (go vet or the build failed first?)", g.JSON)
-	}
-	run, err := testreports.GoCounts([]byte(stream))
-	if err != nil {
-		return junit.Counts{}, err
-	}
-	return agreeWith(ctx, out, g.JUnit, run)
 }
 
 // runFrontendTests runs the frontend's script, whose `npm run test:reports` writes Vitest's
@@ -70,33 +57,21 @@ func runFrontendTests(ctx context.Context, c *dagger.Container, what, logName, s
 	r := scriptResult(what, logName, script, res)
 	out := done.Directory(frontendReportsPath)
 	r.reports = r.reports.WithDirectory(".", out)
-	counts, err := vitestCounts(ctx, out)
+	counts, err := testreports.CheckVitest(reader(ctx, out))
 	return withTestCounts(ctx, r, out, testreports.CoberturaFrontend, counts, err)
 }
 
-func vitestCounts(ctx context.Context, out *dagger.Directory) (junit.Counts, error) {
-	summary, err := out.File(testreports.VitestSummary).Contents(ctx)
-	if err != nil {
-		return junit.Counts{}, fmt.Errorf("no Vitest summary %s (npm ci failed, or test:reports did not run)", testreports.VitestSummary)
+// reader reads a test run's reports from the directory it left.
+func reader(ctx context.Context, out *dagger.Directory) testreports.Reader {
+	return func(path string) ([]byte, error) {
+		s, err := out.File(path).Contents(ctx)
+		return []byte(s), err
 	}
-	run, err := testreports.VitestCounts([]byte(summary))
-	if err != nil {
-		return junit.Counts{}, err
-	}
-	return agreeWith(ctx, out, testreports.JUnitFrontend, run)
-}
-
-func agreeWith(ctx context.Context, out *dagger.Directory, junitPath string, run junit.Counts) (junit.Counts, error) {
-	xml, err := out.File(junitPath).Contents(ctx)
-	if err != nil {
-		return junit.Counts{}, fmt.Errorf("no JUnit file %s although the tests ran (%s)", junitPath, run)
-	}
-	return testreports.Agree([]byte(xml), run)
 }
 
 // withTestCounts puts the counts and the line coverage in the stage's row (testreports.Row).
 func withTestCounts(ctx context.Context, r stageResult, out *dagger.Directory, coberturaPath string, counts junit.Counts, err error) stageResult {
-	cobertura, readErr := out.File(coberturaPath).Contents(ctx)
-	r.details, r.err = testreports.Row(r.details, r.err, counts, err, testreports.Coverage(cobertura, readErr))
+	cobertura, readErr := reader(ctx, out)(coberturaPath)
+	r.details, r.err = testreports.Row(r.details, r.err, counts, err, testreports.Coverage(string(cobertura), readErr))
 	return r
 }
