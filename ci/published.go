@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -117,7 +116,7 @@ func (i *Published) Attest(
 // with runs one signing step against the image's registry with the chain's key and returns the
 // image with that key's public half.
 func (i *Published) with(ctx context.Context, step func(*cosignkeys.Keys, string, signing.Registry) error) (*Published, error) {
-	ref, reg, err := i.login(ctx)
+	reg, err := i.login(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -125,16 +124,14 @@ func (i *Published) with(ctx context.Context, step func(*cosignkeys.Keys, string
 	if err != nil {
 		return nil, err
 	}
-	if err := step(keys, ref, reg); err != nil {
+	if err := step(keys, i.Ref, reg); err != nil {
 		return nil, err
 	}
 	next := *i
-	next.Ref = ref
 	next.PublicKey = dag.Directory().WithNewFile("cosign.pub", string(keys.PublicKeyPEM)).File("cosign.pub")
 	if keys.Ephemeral {
 		// The next call of the chain must sign with this same pair.
-		sum := sha256.Sum256(keys.PublicKeyPEM)
-		name := "taskboard-ephemeral-cosign-" + hex.EncodeToString(sum[:8])
+		name := keys.SecretName()
 		next.EphemeralKey = dag.SetSecret(name+"-key", string(keys.PrivateKeyPEM))
 		next.EphemeralPassword = dag.SetSecret(name+"-password", string(keys.Password))
 	}
@@ -143,26 +140,26 @@ func (i *Published) with(ctx context.Context, step func(*cosignkeys.Keys, string
 
 // login reaches the image's registry: the throwaway one again (restarted on its storage if it
 // stopped), the configured one, or anonymously.
-func (i *Published) login(ctx context.Context) (string, signing.Registry, error) {
+func (i *Published) login(ctx context.Context) (signing.Registry, error) {
 	switch {
 	case i.Registry != nil:
 		t, err := reachThrowawayRegistry(ctx, i.Registry)
+		if err == nil && !strings.HasPrefix(i.Ref, t.host+"/") {
+			// The service's host name comes from its definition, so it stays the same.
+			err = fmt.Errorf("the throwaway registry came back at %s, but the image is %s", t.host, i.Ref)
+		}
 		if err != nil {
-			return "", signing.Registry{}, err
+			return signing.Registry{}, err
 		}
-		// The service's host name comes from its definition, so it stays the same; say so if not.
-		if !strings.HasPrefix(i.Ref, t.host+"/") {
-			return "", signing.Registry{}, fmt.Errorf("the throwaway registry came back at %s, but the image is %s", t.host, i.Ref)
-		}
-		return i.Ref, t.auth, nil
+		return t.auth, nil
 	case i.Pipeline.RegistryKind == "":
-		return i.Ref, signing.Registry{}, nil
+		return signing.Registry{}, nil
 	}
 	t, err := i.Pipeline.openRegistry(ctx, "")
 	if err != nil {
-		return "", signing.Registry{}, err
+		return signing.Registry{}, err
 	}
-	return i.Ref, t.auth, nil
+	return t.auth, nil
 }
 
 // chainKeys is the chain's key: with-cosign-key's, the pair an earlier call made, or a new pair.
@@ -174,11 +171,9 @@ func (i *Published) chainKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	if err := readSecrets(ctx, secret{"ephemeral key", i.EphemeralKey, &pem}, secret{"ephemeral key password", i.EphemeralPassword, &pass}); err != nil {
 		return nil, err
 	}
-	keys, err := cosignkeys.Load(pem, []byte(pass))
+	keys, err := cosignkeys.Reload([]byte(pem), []byte(pass))
 	if err != nil {
 		return nil, err
 	}
-	keys.Ephemeral = true
-	keys.PrivateKeyPEM, keys.Password = []byte(pem), []byte(pass)
 	return keys, keys.WithTransparencyLog(i.Pipeline.RekorURL)
 }

@@ -2,21 +2,20 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"dagger/pipeline/attestations"
 	"dagger/pipeline/cosignkeys"
 	"dagger/pipeline/internal/dagger"
-	"dagger/pipeline/junit"
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/releasereport"
 	"dagger/pipeline/summary"
-	"dagger/pipeline/testreports"
 	"dagger/pipeline/valuesfile"
 )
 
@@ -66,22 +65,17 @@ func (p *Pipeline) Release(
 	if err == nil {
 		r.report.Stages.Artifact, r.report.Stages.Reports = "release-reports", releasereport.Links(releaseplan.ComponentNames(), platformNames(r.platforms))
 	}
-	md := r.report.Markdown()
 	if err != nil {
-		return nil, fmt.Errorf("%s\n%w", md, err)
+		return nil, fmt.Errorf("%s\n%w", r.report.Markdown(), err)
 	}
-	manifest, jerr := json.MarshalIndent(r.report.Manifest(), "", "  ")
-	if jerr != nil {
-		return nil, jerr
+	files, err := r.report.Files()
+	if err != nil {
+		return nil, err
 	}
-	stagesXML, jerr := junit.Marshal(junit.FromStages("release", r.report.Stages))
-	if jerr != nil {
-		return nil, jerr
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		r.reports = r.reports.WithNewFile(name, files[name])
 	}
-	return r.reports.
-		WithNewFile("summary.md", md).
-		WithNewFile("release.json", string(manifest)+"\n").
-		WithNewFile(testreports.JUnitRelease, string(stagesXML)), nil
+	return r.reports, nil
 }
 
 // releaseRun carries one release through its stages.

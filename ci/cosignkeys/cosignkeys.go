@@ -5,6 +5,7 @@ package cosignkeys
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 
@@ -55,6 +56,23 @@ func Load(keyText string, password []byte) (*Keys, error) {
 		return nil, err
 	}
 	return &Keys{signer: signer, PublicKeyPEM: pub}, nil
+}
+
+// Reload is an ephemeral pair again, from what an earlier call of a chain handed on, still
+// ephemeral and still handing itself on.
+func Reload(privateKeyPEM, password []byte) (*Keys, error) {
+	keys, err := Load(string(privateKeyPEM), password)
+	if err != nil {
+		return nil, err
+	}
+	keys.Ephemeral, keys.PrivateKeyPEM, keys.Password = true, privateKeyPEM, password
+	return keys, nil
+}
+
+// SecretName names the secrets that hand an ephemeral pair to the next call, after its public key.
+func (k *Keys) SecretName() string {
+	sum := sha256.Sum256(k.PublicKeyPEM)
+	return "taskboard-ephemeral-cosign-" + hex.EncodeToString(sum[:8])
 }
 
 // WithTransparencyLog records every signature and attestation in this Rekor log too.

@@ -49,12 +49,15 @@ func TestAnEphemeralPairSignsAttestsAndReloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The next call of a chain loads the same pair from what this one handed on.
-	again, err := Load(string(keys.PrivateKeyPEM), keys.Password)
+	again, err := Reload(keys.PrivateKeyPEM, keys.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(again.PublicKeyPEM) != string(keys.PublicKeyPEM) || again.Ephemeral {
-		t.Fatal("the reloaded key is not the ephemeral pair's, or still claims to be ephemeral")
+	if string(again.PublicKeyPEM) != string(keys.PublicKeyPEM) || !again.Ephemeral || again.SecretName() != keys.SecretName() {
+		t.Fatal("the reloaded pair is not the ephemeral pair, or no longer hands itself on")
+	}
+	if given, _ := Load(string(keys.PrivateKeyPEM), keys.Password); given.Ephemeral {
+		t.Fatal("a loaded key claims to be ephemeral")
 	}
 	if err := again.AttestAndVerify(ctx, ref, reg, signing.SPDXJSON, []byte(`{"spdxVersion":"SPDX-2.3"}`)); err != nil {
 		t.Fatal(err)

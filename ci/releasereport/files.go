@@ -1,8 +1,10 @@
 package releasereport
 
 import (
+	"encoding/json"
 	"strings"
 
+	"dagger/pipeline/junit"
 	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
 )
@@ -78,4 +80,22 @@ func (r Release) Manifest() Manifest {
 		GitSHA: r.GitSHA, Version: r.Version, Registry: r.Registry, Images: images, Attestations: attestations,
 		EphemeralKey: r.EphemeralKey, ValuesCommit: r.ValuesCommit,
 	}
+}
+
+// Files are what a finished release writes beside the tools' reports: summary.md, release.json
+// and the stages' JUnit, by path in the export.
+func (r Release) Files() (map[string]string, error) {
+	manifest, err := json.MarshalIndent(r.Manifest(), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	stages, err := junit.Marshal(junit.FromStages("release", r.Stages))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"summary.md":             r.Markdown(),
+		"release.json":           string(manifest) + "\n",
+		testreports.JUnitRelease: string(stages),
+	}, nil
 }

@@ -1,6 +1,7 @@
 package releasereport
 
 import (
+	"strings"
 	"testing"
 
 	"dagger/pipeline/summary"
@@ -37,5 +38,16 @@ func TestManifestListsThePushedImages(t *testing.T) {
 	m := r.Manifest()
 	if len(m.Images) != 1 || m.Images["backend"] != "r.example.com/taskboard-backend@sha256:aa" || m.GitSHA != "abc1234" || len(m.Attestations) != 1 {
 		t.Fatalf("manifest %+v", m)
+	}
+}
+
+func TestFilesOfAFinishedRelease(t *testing.T) {
+	r := Release{GitSHA: "abc1234", Version: "1.0", Stages: summary.Summary{Title: "Release", Stages: []summary.Stage{{Name: "push", Status: summary.Passed}}}}
+	files, err := r.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(files["release.json"], `"gitSha": "abc1234"`) || !strings.Contains(files[testreports.JUnitRelease], `name="push"`) || !strings.Contains(files["summary.md"], "push") {
+		t.Fatalf("%v", files)
 	}
 }
