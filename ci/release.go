@@ -37,8 +37,8 @@ import (
 func (p *Pipeline) Release(
 	ctx context.Context,
 	// The git commit being released, in full (40 hex): the image tag and the provenance's
-	// source. "local" on a laptop.
-	// +default="local"
+	// source. "local" (a working tree) unless given.
+	// +optional
 	gitSha string,
 	// The version recorded in the images. Defaults to the git SHA.
 	// +optional
@@ -55,6 +55,7 @@ func (p *Pipeline) Release(
 	// +optional
 	gitPush bool,
 ) (*dagger.Directory, error) {
+	gitSha = keep(gitSha, provenance.LocalCommit)
 	r := &releaseRun{p: p, gitSHA: gitSha, platforms: platforms, gitPush: gitPush, reports: dag.Directory()}
 	var err error
 	if r.meta, err = releaseplan.NewMeta(gitSha, version, buildTime, time.Now()); err != nil {

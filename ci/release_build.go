@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 )
 
@@ -18,8 +19,8 @@ const defaultPlatform dagger.Platform = "linux/amd64"
 func (p *Pipeline) Build(
 	// The component to build: backend or frontend.
 	component string,
-	// The git commit the image is built from (7 to 40 hex characters), or "local".
-	// +default="local"
+	// The git commit the image is built from (7 to 40 hex characters); "local" unless given.
+	// +optional
 	gitSha string,
 	// The version recorded in the image. Defaults to the git SHA.
 	// +optional
@@ -27,14 +28,15 @@ func (p *Pipeline) Build(
 	// The build time recorded in the image (RFC 3339). Defaults to now.
 	// +optional
 	buildTime string,
-	// The platform to build for.
-	// +default="linux/amd64"
+	// The platform to build for; linux/amd64 unless given.
+	// +optional
 	platform dagger.Platform,
 ) (*dagger.Container, error) {
 	c, err := releaseplan.FindComponent(component)
 	if err != nil {
 		return nil, err
 	}
+	gitSha = keep(gitSha, provenance.LocalCommit)
 	if err := releaseplan.CheckGitSHA(gitSha); err != nil {
 		return nil, err
 	}

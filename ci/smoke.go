@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/smoketest"
 )
@@ -16,7 +17,7 @@ import (
 // (database migrated) and a task created through nginx can be read back from the backend, and
 // nginx serves the built page. Release runs the same check before anything is scanned or pushed.
 func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
-	meta, err := releaseplan.NewMeta("local", "", "", time.Now())
+	meta, err := releaseplan.NewMeta(provenance.LocalCommit, "", "", time.Now())
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"dagger/pipeline/provenance"
 )
 
 // Component is one image of the application.
@@ -52,7 +54,7 @@ var gitSHAPattern = regexp.MustCompile(`^[0-9a-f]{7,40}$`)
 
 // CheckGitSHA accepts a full or abbreviated lowercase hex commit id, or "local" for a laptop run.
 func CheckGitSHA(sha string) error {
-	if sha == "local" || gitSHAPattern.MatchString(sha) {
+	if sha == provenance.LocalCommit || gitSHAPattern.MatchString(sha) {
 		return nil
 	}
 	return fmt.Errorf("--git-sha %q is not a git commit id (7 to 40 lowercase hex characters)", sha)
