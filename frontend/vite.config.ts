@@ -27,6 +27,9 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}", "nginx/**/*.test.ts", "scripts/**/*.test.ts"],
     restoreMocks: true,
+    // The user-event tests take about a second here, but a CI agent or engine that shares its
+    // cores can stall jsdom for seconds: 5 s (Vitest's default) failed them under load.
+    testTimeout: 30_000,
     // `npm run test:reports` (validate-reports) turns on these reporters and coverage; the files
     // land where the module exports them from (ci/testreports): JUnit for Azure DevOps' Tests
     // tab, Vitest's JSON summary to check the JUnit against, Cobertura for the Coverage tab.
