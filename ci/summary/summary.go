@@ -4,7 +4,6 @@ package summary
 
 import (
 	"dagger/pipeline/textlines"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -73,24 +72,6 @@ func (s Summary) FailedStages() []Stage {
 // SortByName orders the rows by stage name, so that concurrent runs render identically.
 func (s *Summary) SortByName() {
 	sort.SliceStable(s.Stages, func(i, j int) bool { return s.Stages[i].Name < s.Stages[j].Name })
-}
-
-// Err is nil when every stage passed; otherwise it names the failed stages and wraps their errors.
-func (s Summary) Err() error {
-	if len(s.Stages) == 0 {
-		return errors.New("no stage ran")
-	}
-	failed := s.FailedStages()
-	if len(failed) == 0 {
-		return nil
-	}
-	var names []string
-	var errs []error
-	for _, st := range failed {
-		names = append(names, st.Name)
-		errs = append(errs, fmt.Errorf("%s: %w", st.Name, st.Err))
-	}
-	return fmt.Errorf("%d stage(s) failed: %s\n%w", len(failed), strings.Join(names, ", "), errors.Join(errs...))
 }
 
 // Markdown renders the summary: a heading with the overall outcome, the table with each stage's

@@ -91,15 +91,6 @@ func CountBySeverity(findings []Finding) Counts {
 	return c
 }
 
-// Total is the number of findings of every severity.
-func (c Counts) Total() int {
-	n := 0
-	for _, v := range c {
-		n += v
-	}
-	return n
-}
-
 // String renders non-zero counts most severe first, e.g. "CRITICAL 1, HIGH 3"; "none" when empty.
 func (c Counts) String() string {
 	var parts []string
