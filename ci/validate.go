@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
-	"sync"
 
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/junit"
@@ -63,51 +63,31 @@ func (p *Pipeline) ValidateReports(ctx context.Context) *dagger.Directory {
 }
 
 // validateAll runs every stage concurrently and waits for all of them: a failing stage never
-// hides another's result. Rows are sorted by name so the summary reads the same every run.
+// hides another's result. Rows are in name order, so the summary reads the same every run.
 func (p *Pipeline) validateAll(ctx context.Context) (summary.Summary, *dagger.Directory, []junit.Suite) {
-	// Each stage keeps its report directory and findings; summary.RunConcurrently keeps its
-	// verdict.
-	var reports []*dagger.Directory
-	var findings []junit.Suite
-	var severities []summary.SeverityRow
-	var mu sync.Mutex
-	stage := func(name string, run func(context.Context) stageResult) summary.Task {
-		return summary.Task{Name: name, Run: func() (string, error) {
-			r := run(ctx)
-			mu.Lock()
-			reports = append(reports, r.reports)
-			findings = append(findings, r.findings...)
-			severities = append(severities, r.severities...)
-			mu.Unlock()
-			return r.details, r.err
-		}}
+	stages := p.testSuites()
+	maps.Copy(stages, map[string]func(context.Context) stageResult{
+		"lint": p.lintStage, "schemas": p.schemasStage, "policies": p.policiesStage, "yaml": p.yamlStage, "scan-fs": p.scanFsStage,
+	})
+	names := slices.Sorted(maps.Keys(stages))
+	results := make([]stageResult, len(names))
+	tasks := make([]summary.Task, len(names))
+	for i, name := range names {
+		tasks[i] = summary.Task{Name: name, Run: func() (string, error) { results[i] = stages[name](ctx); return results[i].details, results[i].err }}
 	}
-	tasks := []summary.Task{
-		stage("lint", p.lintStage),
-		stage("schemas", p.schemasStage),
-		stage("policies", p.policiesStage),
-		stage("yaml", p.yamlStage),
-		stage("scan-fs", p.scanFsStage),
-	}
-	// The test suites are stages of their own, one row each.
-	for name, run := range p.testSuites() {
-		tasks = append(tasks, stage(name, run))
-	}
-
-	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks)}
-	sum.SortByName()
-	sum.Severities, sum.SeverityScope = severities, "trivy fs, gate "+p.Severity
+	sum := summary.Summary{Title: "Pull request validation", Stages: summary.RunConcurrently(tasks), SeverityScope: "trivy fs, gate " + p.Severity}
 	sum.Notes = []string{
 		"Reports: `dagger call validate-reports export --path reports`.",
 		"Image-signature policies are evaluated by `release` (it verifies what it signs), not here.",
 	}
 	all := dag.Directory()
-	for _, d := range reports {
-		if d != nil {
-			all = all.WithDirectory(".", d)
+	var findings []junit.Suite
+	for _, r := range results {
+		if r.reports != nil {
+			all = all.WithDirectory(".", r.reports)
 		}
+		findings = append(findings, r.findings...)
+		sum.Severities = append(sum.Severities, r.severities...)
 	}
-	// Stages finish in any order: sort their findings as the rows are.
-	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Name < findings[j].Name })
 	return sum, all, findings
 }

@@ -5,7 +5,6 @@ package summary
 import (
 	"dagger/pipeline/textlines"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -67,11 +66,6 @@ func (s Summary) FailedStages() []Stage {
 		}
 	}
 	return out
-}
-
-// SortByName orders the rows by stage name, so that concurrent runs render identically.
-func (s *Summary) SortByName() {
-	sort.SliceStable(s.Stages, func(i, j int) bool { return s.Stages[i].Name < s.Stages[j].Name })
 }
 
 // Markdown renders the summary: a heading with the overall outcome, the table with each stage's
