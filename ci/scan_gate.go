@@ -44,20 +44,13 @@ func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.
 
 // trivyIgnores reads the repository's exception files (trivyreport.IgnoreFileNames).
 func (p *Pipeline) trivyIgnores(ctx context.Context) (*trivyreport.IgnoreConfig, error) {
-	files := map[string][]byte{}
-	for _, name := range trivyreport.IgnoreFileNames {
-		ok, err := p.Source.Exists(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		data, err := p.Source.File(name).Contents(ctx)
-		if err != nil {
-			return nil, err
-		}
-		files[name] = []byte(data)
+	present, err := p.Source.Glob(ctx, ".trivyignore*")
+	if err != nil {
+		return nil, err
+	}
+	files, err := p.readSource(ctx, present)
+	if err != nil {
+		return nil, err
 	}
 	return trivyreport.ParseIgnoreFiles(files)
 }

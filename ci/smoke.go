@@ -43,39 +43,33 @@ func runStack(ctx context.Context, backendImage, frontendImage *dagger.Container
 		WithUser(smoketest.PostgresUser).
 		WithEnvVariable("PGDATA", smoketest.PostgresPGDATA).
 		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
-	backend, err := backendImage.
-		WithUser(smoketest.BackendUser).
+	var stack smoketest.Stack
+	backend, err := startAs(ctx, "backend", backendImage.
 		WithServiceBinding("postgres", postgres).
-		WithEnvVariable("DATABASE_URL", smoketest.DatabaseURL).
-		WithExposedPort(smoketest.BackendPort).
-		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
-		Start(ctx)
+		WithEnvVariable("DATABASE_URL", smoketest.DatabaseURL), smoketest.BackendUser, smoketest.BackendPort, &stack.Backend)
 	if err != nil {
-		return nil, fmt.Errorf("start the backend: %w", err)
+		return nil, err
 	}
 	defer backend.Stop(ctx)
-	frontend, err := frontendImage.
-		WithUser(smoketest.FrontendUser).
+	frontend, err := startAs(ctx, "frontend", frontendImage.
 		WithServiceBinding("backend", backend).
-		WithEnvVariable("BACKEND_URL", fmt.Sprintf("http://backend:%d", smoketest.BackendPort)).
-		WithExposedPort(smoketest.FrontendPort).
-		AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).
-		Start(ctx)
+		WithEnvVariable("BACKEND_URL", fmt.Sprintf("http://backend:%d", smoketest.BackendPort)), smoketest.FrontendUser, smoketest.FrontendPort, &stack.Frontend)
 	if err != nil {
-		return nil, fmt.Errorf("start the frontend: %w", err)
+		return nil, err
 	}
 	defer frontend.Stop(ctx)
-	stack := smoketest.Stack{}
-	for _, s := range []struct {
-		svc  *dagger.Service
-		port int
-		url  *string
-	}{{backend, smoketest.BackendPort, &stack.Backend}, {frontend, smoketest.FrontendPort, &stack.Frontend}} {
-		endpoint, err := s.svc.Endpoint(ctx, dagger.ServiceEndpointOpts{Port: s.port, Scheme: "http"})
-		if err != nil {
-			return nil, err
-		}
-		*s.url = endpoint
-	}
 	return stack.Check(ctx)
+}
+
+// startAs starts an image as the chart's user, listening on port, and writes its URL to url.
+func startAs(ctx context.Context, what string, c *dagger.Container, user string, port int, url *string) (*dagger.Service, error) {
+	svc, err := c.WithUser(user).WithExposedPort(port).AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true}).Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start the %s: %w", what, err)
+	}
+	if *url, err = svc.Endpoint(ctx, dagger.ServiceEndpointOpts{Port: port, Scheme: "http"}); err != nil {
+		svc.Stop(ctx)
+		return nil, err
+	}
+	return svc, nil
 }

@@ -56,7 +56,13 @@ func (p *Pipeline) goContainer() *dagger.Container {
 // nodeContainer is Node with the shared npm cache mounted, installing from the configured
 // registry.
 func (p *Pipeline) nodeContainer() *dagger.Container {
-	return p.withNpmRegistry(withNpmCache(dag.Container().From(toolimages.Node)))
+	return withNpmCache(dag.Container().From(toolimages.Node)).WithEnvVariable("npm_config_registry", p.NpmRegistry)
+}
+
+// withGoProxy makes Go downloads go through the configured GOPROXY. Images themselves come
+// through the engine's own registry mirrors: engine configuration, not a module option.
+func (p *Pipeline) withGoProxy(c *dagger.Container) *dagger.Container {
+	return c.WithEnvVariable("GOPROXY", p.GoProxy)
 }
 
 // postgresService is a throwaway PostgreSQL 15 for tests. Its credentials are test-only values

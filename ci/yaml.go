@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 
-	"dagger/pipeline/parallel"
 	"dagger/pipeline/yamlcheck"
 )
 
@@ -17,9 +15,6 @@ func (p *Pipeline) Yaml(ctx context.Context) error {
 	return p.yamlStage(ctx).err
 }
 
-// yamlReadConcurrency bounds the file reads in flight against the engine.
-const yamlReadConcurrency = 16
-
 func (p *Pipeline) yamlStage(ctx context.Context) stageResult {
 	var names []string
 	for _, pattern := range yamlcheck.Patterns {
@@ -29,20 +24,9 @@ func (p *Pipeline) yamlStage(ctx context.Context) stageResult {
 		}
 		names = append(names, matched...)
 	}
-	names = yamlcheck.Unique(names)
-	contents, err := parallel.Map(names, yamlReadConcurrency, func(name string) (string, error) {
-		data, err := p.Source.File(name).Contents(ctx)
-		if err != nil {
-			return "", fmt.Errorf("read %s: %w", name, err)
-		}
-		return data, nil
-	})
+	files, err := p.readSource(ctx, yamlcheck.Unique(names))
 	if err != nil {
 		return stageResult{err: err}
-	}
-	files := make(map[string][]byte, len(names))
-	for i, name := range names {
-		files[name] = []byte(contents[i])
 	}
 	res := yamlcheck.Check(files)
 	return stageResult{
