@@ -25,15 +25,10 @@ func (r execResult) Combined() string {
 	return strings.TrimRight(r.Stdout, "\n") + "\n" + r.Stderr
 }
 
-// runTool runs args and returns the output whatever the exit code, so that a failing check still
+// execTool runs args and returns the output whatever the exit code, so that a failing check still
 // hands its report to the module: the verdict is then decided here, not by the exit code alone.
-// An error means the exec could not run at all (bad image, engine trouble).
-func runTool(ctx context.Context, c *dagger.Container, args []string, useEntrypoint bool) (execResult, error) {
-	_, r, err := execTool(ctx, c, args, useEntrypoint)
-	return r, err
-}
-
-// execTool is runTool that also returns the container after the exec, for the files it wrote.
+// An error means the exec could not run at all (bad image, engine trouble). The container after
+// the exec holds the files it wrote.
 func execTool(ctx context.Context, c *dagger.Container, args []string, useEntrypoint bool) (*dagger.Container, execResult, error) {
 	done, err := c.WithExec(args, dagger.ContainerWithExecOpts{
 		Expect:        dagger.ReturnTypeAny,

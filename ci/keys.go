@@ -12,24 +12,18 @@ import (
 // and adds the Rekor log when one was asked for.
 func (p *Pipeline) loadKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	var keys *cosignkeys.Keys
-	var err error
-	if p.CosignKey == nil {
+	var pem, pass string
+	err := readSecrets(ctx, secret{"cosign key", p.CosignKey, &pem}, secret{"cosign password", p.CosignPassword, &pass})
+	switch {
+	case err == nil && p.CosignKey == nil:
 		keys, err = cosignkeys.Ephemeral()
-	} else {
-		keys, err = p.givenKeys(ctx)
+	case err == nil:
+		keys, err = cosignkeys.Load(pem, []byte(pass))
 	}
 	if err != nil {
 		return nil, err
 	}
 	return keys, keys.WithTransparencyLog(p.RekorURL)
-}
-
-func (p *Pipeline) givenKeys(ctx context.Context) (*cosignkeys.Keys, error) {
-	var pem, pass string
-	if err := readSecrets(ctx, secret{"cosign key", p.CosignKey, &pem}, secret{"cosign password", p.CosignPassword, &pass}); err != nil {
-		return nil, err
-	}
-	return cosignkeys.Load(pem, []byte(pass))
 }
 
 // secret is one secret to read into the module process, named for errors.

@@ -34,7 +34,7 @@ func (p *Pipeline) lintStage(ctx context.Context) stageResult {
 	var report charts.LintReport
 	for _, run := range runs {
 		args := run.LintArgs(version)
-		res, err := runTool(ctx, helm, args, false)
+		_, res, err := execTool(ctx, helm, args, false)
 		if err != nil {
 			return stageResult{err: err}
 		}

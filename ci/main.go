@@ -2,20 +2,14 @@
 //
 // `dagger call validate` is what a pull request runs: chart lint, rendering, schema and policy
 // checks, YAML checks, a Trivy filesystem scan and every unit test. `dagger call release` is what
-// main runs: build, scan, push, sign, attest SBOMs and record the new images for Argo CD.
-//
-// Behind a corporate proxy or on an air-gapped engine, the constructor's flags point every
-// download inside a container at internal mirrors, once: `dagger call --go-proxy URL ... validate`,
-// or `PIPELINE_goProxy=URL` in a .env file, which `dagger check` reads too. Where a release goes
-// and how it signs is said once too, by chained with-* methods:
-// `dagger call with-ecr ... with-cosign-key ... with-git-ops ... release --git-sha SHA --git-push`.
+// main runs: build, scan, push, sign, attest and record the new images for Argo CD. Settings are
+// given once: download mirrors to the constructor (or PIPELINE_* in .env, which `dagger check`
+// reads), the rest to chained with-* methods (with.go).
 package main
 
 import "dagger/pipeline/internal/dagger"
 
-// Pipeline is the CI/CD of the repository it is given. The constructor says where containers
-// download from; the with-* methods say where a release goes and with which keys, each once
-// (with.go); the functions run.
+// Pipeline is the CI/CD of the repository it is given.
 type Pipeline struct {
 	// The repository: charts, policies, application sources.
 	Source *dagger.Directory

@@ -38,7 +38,7 @@ func (p *Pipeline) policiesStage(ctx context.Context) stageResult {
 	for _, r := range charts.Of(renders, "app") {
 		path := "/work/resources/" + r.FileName()
 		args := []string{"apply", "/work/policies.yaml", "--remove-color", "--resource", path}
-		res, err := runTool(ctx, kyverno.WithNewFile(path, r.Manifests), args, true)
+		_, res, err := execTool(ctx, kyverno.WithNewFile(path, r.Manifests), args, true)
 		if err != nil {
 			return stageResult{err: err}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,7 +56,7 @@ func (p *Pipeline) Release(
 	// +optional
 	gitPush bool,
 ) (*dagger.Directory, error) {
-	gitSha = keep(gitSha, provenance.LocalCommit)
+	gitSha = cmp.Or(gitSha, provenance.LocalCommit)
 	r := &releaseRun{p: p, gitSHA: gitSha, platforms: platforms, gitPush: gitPush, reports: dag.Directory()}
 	var err error
 	if r.meta, err = releaseplan.NewMeta(gitSha, version, buildTime, time.Now()); err != nil {
@@ -152,17 +153,11 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 	if r.target, err = r.p.openRegistry(ctx, ""); err != nil {
 		return "", err
 	}
-	r.report.Registry = r.target.plan.Describe(r.target.host)
 	if r.keys, err = r.p.loadKeys(ctx); err != nil {
 		return "", err
 	}
-	r.report.PublicKeyPEM, r.report.EphemeralKey = string(r.keys.PublicKeyPEM), r.keys.Ephemeral
 	r.reports = r.reports.WithNewFile("cosign.pub", string(r.keys.PublicKeyPEM))
-	key := "given key"
-	if r.keys.Ephemeral {
-		key = "ephemeral key"
-	}
-	return fmt.Sprintf("registry: %s; signing: %s", r.report.Registry, key), nil
+	return r.report.Inputs(r.target.plan.Describe(r.target.host), r.keys.PublicKeyPEM, r.keys.Ephemeral), nil
 }
 
 func (r *releaseRun) scan(ctx context.Context, component string) (string, error) {

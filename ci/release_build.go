@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -36,7 +37,7 @@ func (p *Pipeline) Build(
 	if err != nil {
 		return nil, err
 	}
-	gitSha = keep(gitSha, provenance.LocalCommit)
+	gitSha = cmp.Or(gitSha, provenance.LocalCommit)
 	if err := releaseplan.CheckGitSHA(gitSha); err != nil {
 		return nil, err
 	}

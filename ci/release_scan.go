@@ -35,9 +35,5 @@ func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container) 
 		WithDirectory(out, dag.Directory()).
 		WithExec(trivyreport.ImageArgs("/image.tar", trivyCachePath, out+"/"+releasereport.TrivyImageJSON)).
 		Directory(out)
-	res, outcome := p.trivyGate(ctx, "scan-image", reports, releasereport.TrivyImageJSON, releasereport.TrivyImageGate)
-	if outcome == nil {
-		return res, nil
-	}
-	return res, trivyreport.CountBySeverity(outcome.Verdict.All)
+	return p.trivyGate(ctx, "scan-image", reports, releasereport.TrivyImageJSON, releasereport.TrivyImageGate)
 }

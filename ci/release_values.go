@@ -11,14 +11,6 @@ import (
 	"dagger/pipeline/valuesfile"
 )
 
-// releaseImages are the values a release records, keyed by component.
-func releaseImages(gitSha, backendDigest, frontendDigest string) map[string]valuesfile.Image {
-	return map[string]valuesfile.Image{
-		"backend":  {Tag: gitSha, Digest: backendDigest},
-		"frontend": {Tag: gitSha, Digest: frontendDigest},
-	}
-}
-
 // BumpValues sets backend.image.tag/digest and frontend.image.tag/digest in the values file
 // (with-git-ops's, helm/app/values.yaml unless set) and returns the file. Only those lines change: comments, order, quoting and indentation
 // stay. Malformed YAML is an error. With the same inputs a second time it changes nothing.
@@ -31,7 +23,7 @@ func (p *Pipeline) BumpValues(
 	// The pushed frontend digest, sha256:<64 hex>.
 	frontendDigest string,
 ) (*dagger.File, error) {
-	out, _, err := p.bumpValues(ctx, releaseImages(gitSha, backendDigest, frontendDigest))
+	out, _, err := p.bumpValues(ctx, valuesfile.Release(gitSha, backendDigest, frontendDigest))
 	return out, err
 }
 
@@ -94,7 +86,7 @@ func (p *Pipeline) GitPush(
 	// The pushed frontend digest, sha256:<64 hex>.
 	frontendDigest string,
 ) (string, error) {
-	res, err := p.gitPushValues(ctx, gitSha, releaseImages(gitSha, backendDigest, frontendDigest))
+	res, err := p.gitPushValues(ctx, gitSha, valuesfile.Release(gitSha, backendDigest, frontendDigest))
 	if err != nil {
 		return "", err
 	}

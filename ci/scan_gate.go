@@ -13,8 +13,9 @@ import (
 
 // trivyGate reads a scan's JSON report from its reports directory and gates it with
 // with-scan-policy and the repository's exceptions; the verdict joins the reports as gateName.
-// The outcome is nil when the report could not be read or gated (the stage's error says why).
-func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.Directory, jsonName, gateName string) (stageResult, *trivyreport.Outcome) {
+// The counts of every finding are nil when the report could not be read or gated (the stage's
+// error says why).
+func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.Directory, jsonName, gateName string) (stageResult, trivyreport.Counts) {
 	severities, err := trivyreport.ParseSeveritySet(p.Severity)
 	if err != nil {
 		return stageResult{err: err}, nil
@@ -39,7 +40,7 @@ func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.
 		err:        outcome.Err(),
 		findings:   []junit.Suite{junit.TrivyBlocking(stage, outcome.Verdict)},
 		severities: trivyreport.SeverityRows(outcome.Verdict),
-	}, &outcome
+	}, trivyreport.CountBySeverity(outcome.Verdict.All)
 }
 
 // trivyIgnores reads the repository's exception files (trivyreport.IgnoreFileNames).

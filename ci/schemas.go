@@ -5,6 +5,7 @@ import (
 
 	"dagger/pipeline/junit"
 	"dagger/pipeline/kubeconformreport"
+	"dagger/pipeline/toolimages"
 )
 
 // Schemas validates the rendered charts and the Argo CD manifests (argocd*.yaml at the
@@ -26,7 +27,7 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 	if err != nil {
 		return stageResult{err: err}
 	}
-	kc := kubeconformContainer()
+	kc := dag.Container().From(toolimages.Kubeconform)
 	for _, r := range renders {
 		kc = kc.WithNewFile("/manifests/"+r.FileName(), r.Manifests)
 	}
@@ -38,7 +39,7 @@ func (p *Pipeline) schemasStage(ctx context.Context) stageResult {
 		kc = kc.WithFile("/manifests/"+name, p.Source.File(name))
 	}
 	args := kubeconformreport.Args(version, []string{p.KubernetesSchemas, p.CRDSchemas}, p.SkipKinds, "/manifests")
-	res, err := runTool(ctx, kc, args, true)
+	_, res, err := execTool(ctx, kc, args, true)
 	if err != nil {
 		return stageResult{err: err}
 	}

@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"dagger/pipeline/toolimages"
 	"fmt"
 	"strings"
+
+	"dagger/pipeline/toolimages"
 
 	"dagger/pipeline/internal/dagger"
 )
@@ -16,11 +17,6 @@ func helmContainer(source *dagger.Directory) *dagger.Container {
 		WithoutEntrypoint().
 		WithDirectory("/src/helm", source.Directory("helm")).
 		WithWorkdir("/src/helm")
-}
-
-// kubeconformContainer is kubeconform; its image has no shell, so run it by absolute path.
-func kubeconformContainer() *dagger.Container {
-	return dag.Container().From(toolimages.Kubeconform)
 }
 
 // kyvernoContainer is the Kyverno CLI; its image has no shell either.

@@ -4,10 +4,11 @@ import (
 	"time"
 
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/trivyreport"
 )
 
-// trivyDB downloads Trivy's vulnerability DB once from the configured repositories (with-mirrors)
-// and returns a snapshot of Trivy's cache directory holding it (db/trivy.db, db/metadata.json).
+// trivyDB downloads Trivy's vulnerability DB once from with-scan-policy's repositories and
+// returns a snapshot of Trivy's cache directory holding it (db/trivy.db, db/metadata.json).
 // Scans copy the snapshot into their own container and run with --skip-db-update, so concurrent
 // scans never contend for the DB's lock.
 //
@@ -17,17 +18,9 @@ import (
 // snapshot forever.
 func (p *Pipeline) trivyDB() *dagger.Directory {
 	const snapshot = "/trivy-db-snapshot"
-	insecure := ""
-	if p.TrivyDBInsecure {
-		insecure = "--insecure"
-	}
 	return withTrivyDBCache(trivyContainer()).
 		WithEnvVariable("TRIVY_DB_DAY", time.Now().UTC().Format("2006-01-02")).
-		WithEnvVariable("TRIVY_DB_REPOSITORIES", p.TrivyDB).
-		WithExec([]string{"sh", "-euc", `
-trivy image --download-db-only --no-progress --cache-dir "` + trivyCachePath + `" --db-repository "$TRIVY_DB_REPOSITORIES" ` + insecure + `
-rm -rf ` + snapshot + ` && mkdir -p ` + snapshot + `
-cp -a "` + trivyCachePath + `/db" ` + snapshot + `/db
-`}).
+		WithEnvVariable(trivyreport.DBRepositoriesEnv, p.TrivyDB).
+		WithExec([]string{"sh", "-euc", trivyreport.DBSnapshotScript(trivyCachePath, snapshot, p.TrivyDBInsecure)}).
 		Directory(snapshot)
 }

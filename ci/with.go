@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"net/mail"
 
@@ -31,14 +32,6 @@ func withDefaults(p *Pipeline) *Pipeline {
 	return p
 }
 
-// keep returns value, or current when value is empty.
-func keep(value, current string) string {
-	if value == "" {
-		return current
-	}
-	return value
-}
-
 // WithScanPolicy sets what fails a Trivy scan (scan-fs, scan-image, validate and release) and
 // where Trivy's vulnerability DB comes from.
 func (p *Pipeline) WithScanPolicy(
@@ -57,12 +50,12 @@ func (p *Pipeline) WithScanPolicy(
 	// +optional
 	dbInsecure bool,
 ) (*Pipeline, error) {
-	if _, err := trivyreport.ParseSeveritySet(keep(severity, p.Severity)); err != nil {
+	if _, err := trivyreport.ParseSeveritySet(cmp.Or(severity, p.Severity)); err != nil {
 		return nil, fmt.Errorf("with-scan-policy: %w", err)
 	}
 	c := *p
-	c.Severity, c.IgnoreUnfixed = keep(severity, p.Severity), ignoreUnfixed
-	c.TrivyDB, c.TrivyDBInsecure = keep(dbRepository, p.TrivyDB), dbInsecure
+	c.Severity, c.IgnoreUnfixed = cmp.Or(severity, p.Severity), ignoreUnfixed
+	c.TrivyDB, c.TrivyDBInsecure = cmp.Or(dbRepository, p.TrivyDB), dbInsecure
 	return &c, nil
 }
 
@@ -185,8 +178,8 @@ func (p *Pipeline) WithGitOps(
 	}
 	c := *p
 	c.GitRepoURL, c.GitToken, c.GitCACertificate = repoUrl, token, caCertificate
-	c.GitBranch, c.GitUsername = keep(branch, p.GitBranch), keep(username, p.GitUsername)
-	c.GitAuthor, c.ValuesPath = keep(author, p.GitAuthor), keep(valuesPath, p.ValuesPath)
+	c.GitBranch, c.GitUsername = cmp.Or(branch, p.GitBranch), cmp.Or(username, p.GitUsername)
+	c.GitAuthor, c.ValuesPath = cmp.Or(author, p.GitAuthor), cmp.Or(valuesPath, p.ValuesPath)
 	return &c, nil
 }
 
@@ -206,6 +199,6 @@ func (p *Pipeline) WithProvenance(
 	invocation string,
 ) *Pipeline {
 	c := *p
-	c.SourceRepository, c.BuilderID, c.Invocation = keep(repository, p.SourceRepository), builderId, invocation
+	c.SourceRepository, c.BuilderID, c.Invocation = cmp.Or(repository, p.SourceRepository), builderId, invocation
 	return &c
 }

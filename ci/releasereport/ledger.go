@@ -72,3 +72,13 @@ func ShortSHA(s string) string {
 	}
 	return s
 }
+
+// Inputs records where the images go and the key that signs them, and is the inputs stage's row.
+func (r *Release) Inputs(registry string, publicKeyPEM []byte, ephemeral bool) string {
+	r.Registry, r.PublicKeyPEM, r.EphemeralKey = registry, string(publicKeyPEM), ephemeral
+	key := "given key"
+	if ephemeral {
+		key = "ephemeral key"
+	}
+	return fmt.Sprintf("registry: %s; signing: %s", registry, key)
+}

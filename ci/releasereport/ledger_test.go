@@ -36,3 +36,10 @@ func TestLedgerRecordsImagesAndTheirValues(t *testing.T) {
 		t.Fatal(SignedDetails("x"))
 	}
 }
+
+func TestInputsRecordTheRegistryAndTheKey(t *testing.T) {
+	var r Release
+	if got := r.Inputs("Amazon ECR x", []byte("PEM"), true); got != "registry: Amazon ECR x; signing: ephemeral key" || !r.EphemeralKey || r.PublicKeyPEM != "PEM" || r.Registry != "Amazon ECR x" {
+		t.Fatalf("%q %+v", got, r)
+	}
+}

@@ -1,5 +1,7 @@
 package trivyreport
 
+import "fmt"
+
 // File names of the filesystem scan's reports.
 const (
 	FSJSON  = "trivy-fs.json"
@@ -44,4 +46,21 @@ func SARIFArgs(dir string) []string {
 // ImageArgs is the vulnerability scan of an image archive, the report at output.
 func ImageArgs(archive, cacheDir, output string) []string {
 	return append([]string{"trivy", "image", "--input", archive, "--scanners", "vuln"}, offline(cacheDir, output)...)
+}
+
+// DBRepositoriesEnv is the variable DBSnapshotScript reads the DB repositories from (Trivy's
+// --db-repository list): a value, never part of the script's text.
+const DBRepositoriesEnv = "TRIVY_DB_REPOSITORIES"
+
+// DBSnapshotScript downloads the vulnerability DB into cacheDir, which Trivy skips while the
+// cached DB is fresh, then copies it to snapshot/db for the scans to use offline. insecure allows
+// plain HTTP or self-signed TLS.
+func DBSnapshotScript(cacheDir, snapshot string, insecure bool) string {
+	flag := ""
+	if insecure {
+		flag = " --insecure"
+	}
+	return fmt.Sprintf(`trivy image --download-db-only --no-progress --cache-dir %q --db-repository "$%s"%s
+rm -rf %q && mkdir -p %q
+cp -a %q %q`, cacheDir, DBRepositoriesEnv, flag, snapshot, snapshot, cacheDir+"/db", snapshot+"/db")
 }

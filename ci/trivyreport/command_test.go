@@ -31,3 +31,15 @@ func TestCommandsScanOfflineAndKeepEveryFinding(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestDBSnapshotScript(t *testing.T) {
+	s := DBSnapshotScript("/root/.cache/trivy", "/snap", true)
+	for _, want := range []string{`--db-repository "$TRIVY_DB_REPOSITORIES" --insecure`, `cp -a "/root/.cache/trivy/db" "/snap/db"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("%s\nlacks %s", s, want)
+		}
+	}
+	if strings.Contains(DBSnapshotScript("/c", "/s", false), "--insecure") {
+		t.Error("insecure without being asked")
+	}
+}

@@ -44,3 +44,11 @@ func SetImages(src []byte, images map[string]Image) ([]byte, bool, error) {
 	}
 	return Set(src, assignments)
 }
+
+// Release is what a release records: both components at the tag, each with its pushed digest.
+func Release(tag, backendDigest, frontendDigest string) map[string]Image {
+	return map[string]Image{
+		"backend":  {Tag: tag, Digest: backendDigest},
+		"frontend": {Tag: tag, Digest: frontendDigest},
+	}
+}

@@ -267,3 +267,11 @@ func TestTheChartsValuesFile(t *testing.T) {
 		t.Fatalf("second run: changed=%v err=%v", changed, err)
 	}
 }
+
+func TestReleaseSetsBothComponents(t *testing.T) {
+	src := []byte("backend:\n  image:\n    tag: old\n    digest: \"\"\nfrontend:\n  image:\n    tag: old\n    digest: \"\"\n")
+	out, changed, err := SetImages(src, Release("abc1234", "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64)))
+	if err != nil || !changed || strings.Count(string(out), "abc1234") != 2 || !strings.Contains(string(out), strings.Repeat("b", 64)) {
+		t.Fatalf("%v %v\n%s", changed, err, out)
+	}
+}
