@@ -9,7 +9,8 @@ set -euo pipefail
 version=v1.19.1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 patchfile="$root/scripts/patches/kyverno-${version}-attestation-insecure-ignore-tlog.patch"
-sum="$(sha256sum "$patchfile" "$root/tools/kyverno/go.sum" | sha256sum | cut -c1-12)"
+# The key is the patch and the pins, not where the checkout lives: every clone shares the build.
+sum="$(cat "$patchfile" "$root/tools/kyverno/go.sum" | sha256sum | cut -c1-12)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/kyverno-${version}-attestations-${sum}"
 bin="$cache/kyverno"
 
