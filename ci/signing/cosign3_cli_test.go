@@ -3,14 +3,11 @@ package signing
 import (
 	"encoding/base64"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-containerregistry/pkg/registry"
 )
 
 // What this package writes with cosign's v2 Go packages, the current cosign CLI (v3, from
@@ -18,15 +15,9 @@ import (
 // `cosign verify-attestation --type <each kind>` with the release's public key.
 func TestCosignV3CLIVerifiesEverything(t *testing.T) {
 	cosign := cosignCLI(t)
-	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
-	reg := Registry{}
+	host, reg := plainRegistry(t), Registry{}
 	signer, kp := newSigner(t)
-	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spdx := syftSPDX(t)
 	ref := pushRandomImage(t, host, reg, "taskboard-backend")
 	attestAll(t, signer, ref, reg, spdx)
 	bare := pushRandomImage(t, host, reg, "taskboard-frontend")

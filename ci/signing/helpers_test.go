@@ -3,12 +3,47 @@ package signing
 import (
 	"io"
 	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/registry"
 )
 
 func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }
 
 func basicAuth(reg Registry) authn.Authenticator {
 	return &authn.Basic{Username: reg.Username, Password: reg.Password}
+}
+
+// plainRegistry starts go-containerregistry's registry for the test and returns its host: it,
+// the release code and the CLIs all speak plain HTTP to 127.0.0.1.
+func plainRegistry(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// repositoryRoot is the repository's root, for its scripts and charts.
+func repositoryRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// syftSPDX is a real Syft SPDX document, the SBOM the tests attest.
+func syftSPDX(t *testing.T) []byte {
+	t.Helper()
+	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spdx
 }

@@ -3,15 +3,12 @@ package signing
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-containerregistry/pkg/registry"
 )
 
 // End to end without a cluster, like the signature test: images in a registry started by the
@@ -23,20 +20,11 @@ import (
 // by key without a transparency log at all, which TestReleasedKyvernoRefusesKeyedAttestations
 // pins. Everything else (the policy, its CEL, the attestations, the registry) is what runs.
 func TestKyvernoRequiresEveryAttestation(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repositoryRoot(t)
 	kyverno := kyvernoAttestationsCLI(t, root)
-	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
-	reg := Registry{}
+	host, reg := plainRegistry(t), Registry{}
 	signer, release := newSigner(t)
-	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spdx := syftSPDX(t)
 	ctx := context.Background()
 
 	// image pushes an image with the signature and the attestations named in with, each made by
@@ -143,21 +131,12 @@ func TestKyvernoRequiresEveryAttestation(t *testing.T) {
 // verifyAttestationSignatures ignores ctlog.insecureIgnoreTlog (kyverno/kyverno#17109). When this
 // test fails, the pinned Kyverno has the fix: run the matrix above with scripts/tool-kyverno.sh.
 func TestReleasedKyvernoRefusesKeyedAttestations(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repositoryRoot(t)
 	kyverno := kyvernoCLI(t, root)
-	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
+	host := plainRegistry(t)
 	signer, release := newSigner(t)
-	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	ref := pushRandomImage(t, host, Registry{}, "taskboard-backend")
-	attestAll(t, signer, ref, Registry{}, spdx)
+	attestAll(t, signer, ref, Registry{}, syftSPDX(t))
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, renderVerifyImageSignatures(t, filepath.Join(root, "helm/policies"), func(values map[string]any) {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,21 +16,13 @@ import (
 	"testing"
 	"text/template"
 
-	"github.com/google/go-containerregistry/pkg/registry"
 	"gopkg.in/yaml.v3"
 )
 
 func TestKyvernoAdmitsOnlyImagesSignedWithTheReleaseKey(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repositoryRoot(t)
 	kyverno := kyvernoCLI(t, root)
-
-	srv := httptest.NewServer(registry.New(registry.Logger(nopLogger())))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
-	reg := Registry{} // go-containerregistry and Kyverno both speak plain HTTP to 127.0.0.1
+	host, reg := plainRegistry(t), Registry{}
 
 	signer, release := newSigner(t)
 	other, _ := newSigner(t)
