@@ -6,8 +6,8 @@
 #
 # Each image lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap/images/<name>/: oci/ (an
 # OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. An
-# image is rebuilt only when its recipe (with images/<name>/ and images/files/<name>*), a lib*.sh
-# or mkimage's source change (FORCE=1 rebuilds anyway); tool binaries have their own cache, so a rebuild rarely recompiles.
+# image is rebuilt only when its recipe (with images/<name>/, images/files/<name>* and the
+# scripts/tool-*.sh it runs), a lib*.sh or mkimage's source change (FORCE=1 rebuilds anyway); tool binaries have their own cache, so a rebuild rarely recompiles.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -48,7 +48,8 @@ recipe_names() {
 
 # The cache key of an image: its recipe; the recipe's own files, images/<name>/** and
 # images/files/<name>* (for example a go.mod pinning what it builds, an entrypoint script); the
-# shared helpers (lib*.sh); and the image builder's source.
+# repository's tool scripts it runs (scripts/tool-*.sh: a new build flag makes a new binary);
+# the shared helpers (lib*.sh); and the image builder's source.
 image_key() {
   local name="$1"
   (
@@ -56,6 +57,7 @@ image_key() {
     {
       find "images/$name.sh" "images/$name" images/files -path "images/files/*" ! -path "images/files/$name*" -prune -o -type f -print 2>/dev/null
       printf '%s\n' lib*.sh
+      { grep -o 'scripts/tool-[a-z0-9-]*\.sh' "images/$name.sh" || true; } | sed 's|^|../../|'
       mkimage_sources | sed "s|^$here/||"
     } | LC_ALL=C sort -u | xargs sha256sum
   ) | sha256sum | cut -d' ' -f1

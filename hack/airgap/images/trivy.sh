@@ -2,8 +2,8 @@
 # Stand-in for docker.io/aquasec/trivy:0.74.0 (Alpine 3.24 + ca-certificates + git, Trivy at
 # /usr/local/bin/trivy, the report templates in /contrib/*.tpl, entrypoint ["trivy"], user root).
 # Differs from upstream: Trivy is the static binary scripts/tool-trivy.sh builds from the Go
-# module proxy (GOEXPERIMENT=jsonv2 like the release; not stripped; its version string is set to
-# "v0.74.0" where the release says "0.74.0"); /contrib/*.tpl are copied from the same module;
+# module proxy (GOEXPERIMENT=jsonv2 like the release; not stripped; its version string is
+# "0.74.0", as the release's); /contrib/*.tpl are copied from the same module;
 # the base is Debian's static busybox instead of Alpine (sh and the usual applets; no apk and no
 # git, which Trivy only runs for remote git repositories); CA bundle from Debian. Entrypoint,
 # path, templates and user are the same.
