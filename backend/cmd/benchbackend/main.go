@@ -23,7 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
 func main() {

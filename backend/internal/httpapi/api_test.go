@@ -16,8 +16,8 @@ import (
 	"github.com/devsecops-reference/taskboard/backend/internal/httpapi"
 	"github.com/devsecops-reference/taskboard/backend/internal/metrics"
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
 	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/buildinfo"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestHealthReadyVersionMetrics(t *testing.T) {

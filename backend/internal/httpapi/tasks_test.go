@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 const jsonType = "application/json"
