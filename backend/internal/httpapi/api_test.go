@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,16 +24,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // schemaReady is readiness as the server defines it: the schema is current.
 type schemaReady struct{ pool *pgxpool.Pool }
 
-func (s schemaReady) Ready(ctx context.Context) error {
-	v, err := migrate.Current(ctx, s.pool)
-	if err != nil {
-		return fmt.Errorf("database not reachable")
-	}
-	if v < migrate.Latest() {
-		return fmt.Errorf("schema at %d", v)
-	}
-	return nil
-}
+func (s schemaReady) Ready(ctx context.Context) error { return migrate.CheckCurrent(ctx, s.pool) }
 
 // newAPI serves the real handler over a real store; migrated=false leaves the database empty.
 func newAPI(t *testing.T, dbURL string, migrated bool) *httptest.Server {
