@@ -9,17 +9,28 @@ import "time"
 // UTC is written here from the Unix time directly; other zones take the
 // standard library's path.
 func appendJSONTime(b []byte, t time.Time) ([]byte, bool) {
+	if t.Location() == time.UTC {
+		// The range by Unix time: t.Year() alone showed at a quarter of this function.
+		if secs := t.Unix(); secs < unixYear0 || secs >= unixYear10000 {
+			return b, false
+		}
+		b = append(b, '"')
+		b = appendRFC3339NanoUTC(b, t)
+		return append(b, '"'), true
+	}
 	if y := t.Year(); y < 0 || y > 9999 {
 		return b, false
 	}
 	b = append(b, '"')
-	if t.Location() == time.UTC {
-		b = appendRFC3339NanoUTC(b, t)
-	} else {
-		b = t.AppendFormat(b, time.RFC3339Nano)
-	}
+	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"'), true
 }
+
+// unixYear0 and unixYear10000 are 0000-01-01 and 10000-01-01 in UTC, in Unix seconds.
+const (
+	unixYear0     = -62167219200
+	unixYear10000 = 253402300800
+)
 
 // secondsPerDay, and the days from 0000-03-01 to 1970-01-01 in the
 // proleptic Gregorian calendar: civil dates are counted from a March 1st so

@@ -55,4 +55,18 @@ func TestJSONTimeOtherZonesAndRange(t *testing.T) {
 			t.Fatalf("year %d accepted", y)
 		}
 	}
+	// The UTC path's bounds, to the nanosecond.
+	for _, c := range []struct {
+		t  time.Time
+		ok bool
+	}{
+		{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), false},
+		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond), true},
+		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), false},
+	} {
+		if _, ok := appendJSONTime(nil, c.t); ok != c.ok {
+			t.Errorf("%s: ok %v, want %v", c.t.Format(time.RFC3339Nano), ok, c.ok)
+		}
+	}
 }
