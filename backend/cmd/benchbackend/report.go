@@ -61,7 +61,7 @@ func (r report) print(out io.Writer) {
 	fmt.Fprintf(tw, "list handler, Go benchmark\t%d allocs/req, %d B/req, %.0f µs/req\t(reported)\t\n",
 		r.allocs.perOp, r.allocs.bytesPerOp, r.allocs.nsPerOp/1000)
 	tw.Flush()
-	fmt.Fprintln(out, "\nper operation (loadgen; the server's CPU from /proc, steadier than req/s on a loaded machine):")
+	fmt.Fprintln(out, "\nper operation (loadgen; the server's CPU from /proc, less swayed than req/s by a loaded machine):")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trequests\terrors\treq/s\tp50 ms\tp99 ms\tserver CPU µs/req\t")
 	for i, b := range r.backend {
