@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -50,5 +50,28 @@ func TestPeakRSSOfThisProcess(t *testing.T) {
 	}
 	if kib < 1024 {
 		t.Fatalf("peak RSS of a Go test binary is %d KiB?", kib)
+	}
+}
+
+func TestParseCPUTime(t *testing.T) {
+	// A command name with a space and a ")", then utime 250 and stime 75 ticks.
+	stat := "4242 (my server) x) S 1 4242 4242 0 -1 4194560 120 0 0 0 250 75 0 0 20 0 9 0 1000 0 0"
+	got, err := parseCPUTime(stat)
+	if err != nil || got != 3250*time.Millisecond {
+		t.Fatalf("parseCPUTime = %v, %v; want 3.25s", got, err)
+	}
+	if _, err := parseCPUTime("4242 (truncated) S 1 2"); err == nil {
+		t.Fatal("a truncated stat line was accepted")
+	}
+}
+
+func TestCPUTimeOfThisProcessNeverGoesBack(t *testing.T) {
+	first, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := cpuTime(os.Getpid())
+	if err != nil || second < first || first < 0 {
+		t.Fatalf("CPU time %v then %v, %v", first, second, err)
 	}
 }

@@ -23,7 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
 func main() {
@@ -106,7 +106,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if prof != nil {
 			stopProfile = prof.start(ctx, op, o.duration)
 		}
+		cpuBefore, err := cpuTime(server.Process.Pid)
+		if err != nil {
+			return err
+		}
 		res, err := runLoad(ctx, o, base, op)
+		cpuAfter, cpuErr := cpuTime(server.Process.Pid)
+		err = errors.Join(err, cpuErr)
 		if stopProfile != nil {
 			err = errors.Join(err, stopProfile())
 		}
@@ -114,6 +120,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		r.backend = append(r.backend, res)
+		r.serverCPU = append(r.serverCPU, cpuAfter-cpuBefore)
 		ceiling, err := pgbench(ctx, cluster, o, op)
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
 // pgbenchScripts are the server's own queries (backend/internal/store/postgres),

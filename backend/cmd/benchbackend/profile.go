@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
 // profiler fetches the server's net/http/pprof profiles (a -tags pprof build)

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 // These tests run the real binary as OS processes, built once with the
@@ -52,13 +52,9 @@ func TestMain(m *testing.M) {
 }
 
 func build(out string) error {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
 	ldflags := fmt.Sprintf("-X %s.Version=%s -X %s.Commit=%s -X %s.BuildTime=%s",
 		buildPkg, testVersion, buildPkg, testCommit, buildPkg, testBuildTime)
-	cmd := exec.Command(goTool, "build", "-trimpath", "-ldflags", ldflags, "-o", out, ".")
+	cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags", ldflags, "-o", out, ".")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -66,6 +62,14 @@ func build(out string) error {
 		return fmt.Errorf("%w: %s", err, stderr.String())
 	}
 	return nil
+}
+
+// goTool is the go command on PATH, else the one that built this test.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }
 
 // server is one running process of the binary.

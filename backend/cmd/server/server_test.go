@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestVersionLogsAndHealthcheck(t *testing.T) {

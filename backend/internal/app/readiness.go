@@ -20,12 +20,5 @@ func (r *readiness) Ready(ctx context.Context) error {
 	if !r.migrations.done() {
 		return fmt.Errorf("database migrations not applied yet")
 	}
-	have, err := migrate.Current(ctx, r.pool)
-	if err != nil {
-		return fmt.Errorf("database not reachable")
-	}
-	if want := migrate.Latest(); have < want {
-		return fmt.Errorf("database schema at version %d, want %d", have, want)
-	}
-	return nil
+	return migrate.CheckCurrent(ctx, r.pool)
 }

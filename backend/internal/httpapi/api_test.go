@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,8 +15,8 @@ import (
 	"github.com/devsecops-reference/taskboard/backend/internal/httpapi"
 	"github.com/devsecops-reference/taskboard/backend/internal/metrics"
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
 	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -25,16 +24,20 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // schemaReady is readiness as the server defines it: the schema is current.
 type schemaReady struct{ pool *pgxpool.Pool }
 
-func (s schemaReady) Ready(ctx context.Context) error {
-	v, err := migrate.Current(ctx, s.pool)
-	if err != nil {
-		return fmt.Errorf("database not reachable")
-	}
-	if v < migrate.Latest() {
-		return fmt.Errorf("schema at %d", v)
-	}
-	return nil
+func (s schemaReady) Ready(ctx context.Context) error { return migrate.CheckCurrent(ctx, s.pool) }
+
+// newFakeAPI serves the real handler over a fakeStore, always ready: for the
+// tests about HTTP that need no database.
+func newFakeAPI(t *testing.T) (*httptest.Server, *fakeStore) {
+	t.Helper()
+	store := &fakeStore{}
+	ready := readyFunc(func(context.Context) error { return nil })
+	return serveAPI(t, store, ready), store
 }
+
+type readyFunc func(context.Context) error
+
+func (f readyFunc) Ready(ctx context.Context) error { return f(ctx) }
 
 // newAPI serves the real handler over a real store; migrated=false leaves the database empty.
 func newAPI(t *testing.T, dbURL string, migrated bool) *httptest.Server {
@@ -49,8 +52,13 @@ func newAPI(t *testing.T, dbURL string, migrated bool) *httptest.Server {
 			t.Fatal(err)
 		}
 	}
+	return serveAPI(t, postgres.New(pool), schemaReady{pool})
+}
+
+func serveAPI(t *testing.T, store httpapi.TaskStore, ready httpapi.Readiness) *httptest.Server {
+	t.Helper()
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv := httptest.NewServer(httpapi.NewServer(logger, postgres.New(pool), schemaReady{pool}, metrics.New()))
+	srv := httptest.NewServer(httpapi.NewServer(logger, store, ready, metrics.New()))
 	t.Cleanup(srv.Close)
 	return srv
 }

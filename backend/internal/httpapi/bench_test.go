@@ -14,8 +14,8 @@ import (
 	"github.com/devsecops-reference/taskboard/backend/internal/httpapi"
 	"github.com/devsecops-reference/taskboard/backend/internal/metrics"
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
 	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 // BenchmarkListTasks is one list request (a page of 50 of 10,000 tasks)

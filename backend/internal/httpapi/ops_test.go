@@ -1,16 +1,20 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/devsecops-reference/taskboard/backend/internal/buildinfo"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestHealthReadyVersionMetrics(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	wantStatus(t, call(t, srv, "GET", "/healthz", "", ""), http.StatusOK)
 	wantStatus(t, call(t, srv, "GET", "/readyz", "", ""), http.StatusOK)
 
@@ -41,7 +45,7 @@ func TestHealthReadyVersionMetrics(t *testing.T) {
 }
 
 func TestRequestIDIsEchoed(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
 	req.Header.Set("X-Request-ID", "abc-123")
 	resp, err := srv.Client().Do(req)
@@ -54,14 +58,27 @@ func TestRequestIDIsEchoed(t *testing.T) {
 	}
 }
 
-func TestNotReadyBeforeMigrations(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), false)
+// Readiness over a real database: 503 before the migrations, 200 after.
+func TestReadyOnlyOnceMigrated(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	srv := newAPI(t, db, false)
 	wantStatus(t, call(t, srv, "GET", "/healthz", "", ""), http.StatusOK)
 	r := call(t, srv, "GET", "/readyz", "", "")
 	wantStatus(t, r, http.StatusServiceUnavailable)
 	if code := r.errorCode(t); code != "not_ready" {
 		t.Fatalf("code %q", code)
 	}
+
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := migrate.Apply(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, call(t, srv, "GET", "/readyz", "", ""), http.StatusOK)
 }
 
 // With nothing listening where the database should be, every data route is a JSON 503.

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/task"
@@ -47,16 +46,6 @@ func appendTask(b []byte, t task.Task) ([]byte, bool) {
 	b = append(b, `,"updatedAt":`...)
 	b, ok2 := appendJSONTime(b, t.UpdatedAt)
 	return append(b, '}'), ok1 && ok2
-}
-
-// appendJSONTime is time.Time's MarshalJSON: RFC 3339 with nanoseconds as needed.
-func appendJSONTime(b []byte, t time.Time) ([]byte, bool) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		return b, false
-	}
-	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"'), true
 }
 
 const hexDigits = "0123456789abcdef"

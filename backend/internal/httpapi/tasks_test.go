@@ -3,18 +3,27 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 const jsonType = "application/json"
 
+// TestTaskLifecycle runs over both stores: over PostgreSQL for the whole
+// path, and over the fake to hold it to what the other tests rely on.
 func TestTaskLifecycle(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	t.Run("postgres", func(t *testing.T) { checkLifecycle(t, newAPI(t, pgtest.NewDatabase(t), true)) })
+	t.Run("fake", func(t *testing.T) {
+		srv, _ := newFakeAPI(t)
+		checkLifecycle(t, srv)
+	})
+}
 
+func checkLifecycle(t *testing.T, srv *httptest.Server) {
 	r := call(t, srv, "POST", "/api/tasks", "application/json; charset=utf-8", `{"title":"  buy milk  "}`)
 	wantStatus(t, r, http.StatusCreated)
 	created := r.json(t)
@@ -70,7 +79,7 @@ func TestTaskLifecycle(t *testing.T) {
 }
 
 func TestListPaginationAndFilter(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	for i := range 5 {
 		r := call(t, srv, "POST", "/api/tasks", jsonType, fmt.Sprintf(`{"title":"t%d","done":%t}`, i, i < 2))
 		wantStatus(t, r, http.StatusCreated)
@@ -112,7 +121,7 @@ func TestListPaginationAndFilter(t *testing.T) {
 // TestListQueryEscapes: a query string that parses is read with its escapes
 // decoded; only one that does not parse is refused (TestRequestErrors).
 func TestListQueryEscapes(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	wantStatus(t, call(t, srv, "POST", "/api/tasks", jsonType, `{"title":"open"}`), http.StatusCreated)
 	wantStatus(t, call(t, srv, "POST", "/api/tasks", jsonType, `{"title":"closed","done":true}`), http.StatusCreated)
 	r := call(t, srv, "GET", "/api/tasks?%64one=%74rue&limit=%35&unused=x+y", "", "")
@@ -124,7 +133,7 @@ func TestListQueryEscapes(t *testing.T) {
 }
 
 func TestEmptyListIsAnArray(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	r := call(t, srv, "GET", "/api/tasks", "", "")
 	wantStatus(t, r, http.StatusOK)
 	if got := strings.TrimSpace(string(r.body)); got != `{"items":[],"nextCursor":null}` {
@@ -133,7 +142,7 @@ func TestEmptyListIsAnArray(t *testing.T) {
 }
 
 func TestDefaultLimitIs50(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	for i := range 51 {
 		wantStatus(t, call(t, srv, "POST", "/api/tasks", jsonType, fmt.Sprintf(`{"title":"t%d"}`, i)), http.StatusCreated)
 	}
@@ -144,7 +153,7 @@ func TestDefaultLimitIs50(t *testing.T) {
 }
 
 func TestRequestErrors(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	created := call(t, srv, "POST", "/api/tasks", jsonType, `{"title":"exists"}`)
 	wantStatus(t, created, http.StatusCreated)
 	item := fmt.Sprintf("/api/tasks/%d", int64(created.json(t)["id"].(float64)))
@@ -207,7 +216,7 @@ func TestRequestErrors(t *testing.T) {
 }
 
 func TestMethodNotAllowed(t *testing.T) {
-	srv := newAPI(t, pgtest.NewDatabase(t), true)
+	srv, _ := newFakeAPI(t)
 	cases := []struct{ method, path, allow string }{
 		{"PUT", "/api/tasks", "GET, HEAD, POST"},
 		{"POST", "/api/tasks/1", "DELETE, GET, HEAD, PATCH"},

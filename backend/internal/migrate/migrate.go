@@ -126,10 +126,3 @@ func Apply(ctx context.Context, pool *pgxpool.Pool) ([]int, error) {
 	}
 	return applied, nil
 }
-
-// Current returns the highest applied version; an error when the table is missing.
-func Current(ctx context.Context, pool *pgxpool.Pool) (int, error) {
-	var v int32
-	err := pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
-	return int(v), err
-}

@@ -2,13 +2,14 @@ package migrate_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -94,5 +95,38 @@ func TestConcurrentApplyWithSeparatePools(t *testing.T) {
 	}
 	if total != migrate.Latest() {
 		t.Fatalf("replicas applied %d migrations in total, want %d: %v", total, migrate.Latest(), results)
+	}
+}
+
+// CheckCurrent is readiness's question: each state of the database gets its own answer.
+func TestCheckCurrent(t *testing.T) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, pgtest.NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := migrate.CheckCurrent(ctx, pool); err == nil || err.Error() != "database not reachable" {
+		t.Fatalf("empty database: %v, want database not reachable (no schema_migrations)", err)
+	}
+	if _, err := migrate.Apply(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate.CheckCurrent(ctx, pool); err != nil {
+		t.Fatalf("migrated database: %v", err)
+	}
+	latest := migrate.Latest()
+	if _, err := pool.Exec(ctx, `DELETE FROM schema_migrations WHERE version = $1`, latest); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("database schema at version %d, want %d", latest-1, latest)
+	if err := migrate.CheckCurrent(ctx, pool); err == nil || err.Error() != want {
+		t.Fatalf("schema behind: %v, want %q", err, want)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, 'from a newer replica')`, latest+1); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate.CheckCurrent(ctx, pool); err != nil {
+		t.Fatalf("schema ahead (a newer replica migrated first): %v", err)
 	}
 }

@@ -4,9 +4,11 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/task"
@@ -40,20 +42,42 @@ func scanTask(row pgx.Row) (task.Task, error) {
 
 // collectTasks scans every row into one reused set of destinations: scanning
 // each row through scanTask moved its task and the argument slice to the heap,
-// two thirds of the list's allocations (make bench-backend-profile).
+// two thirds of the list's allocations (make bench-backend-profile). Titles
+// are read from the driver's buffer (valid until the next row) into one
+// builder, whose string the page's titles share: a string per title was 43%
+// of the list's allocated objects (list.allocs.pprof).
+// titleBytesGuess is the room made per row for its title before reading any.
+const titleBytesGuess = 32
+
 func collectTasks(rows pgx.Rows, capacity int) ([]task.Task, error) {
 	defer rows.Close()
 	items := make([]task.Task, 0, capacity)
+	ends := make([]int32, 0, capacity) // where each title ends in titles
+	// A Builder hands its bytes over as the string without copying them; sized
+	// for short titles, so that a page of them fills it without growing it.
+	var titles strings.Builder
+	titles.Grow(capacity * titleBytesGuess)
 	var t task.Task
-	dest := []any{&t.ID, &t.Title, &t.Done, &t.CreatedAt, &t.UpdatedAt}
+	var title pgtype.DriverBytes
+	dest := []any{&t.ID, &title, &t.Done, &t.CreatedAt, &t.UpdatedAt}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
+		titles.Write(title)
+		ends = append(ends, int32(titles.Len()))
 		t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
 		items = append(items, t)
 	}
-	return items, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	all, start := titles.String(), int32(0)
+	for i, end := range ends {
+		items[i].Title = all[start:end]
+		start = end
+	}
+	return items, nil
 }
 
 // List returns one page, newest first. Keyset pagination on the primary key:

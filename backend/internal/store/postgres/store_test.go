@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
-	"github.com/devsecops-reference/taskboard/backend/internal/pgtest"
 	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
 	"github.com/devsecops-reference/taskboard/backend/internal/task"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -123,6 +124,44 @@ func TestListPagesNewestFirstWithFilter(t *testing.T) {
 	for _, tk := range page.Items {
 		if !tk.Done {
 			t.Fatalf("filter returned undone task %+v", tk)
+		}
+	}
+}
+
+// TestListReturnsTheTasksAsCreated: a page holds each task exactly as Create
+// returned it, titles of every length and script included (the page's titles
+// share one string, cut at each title's end).
+func TestListReturnsTheTasksAsCreated(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	created := map[int64]task.Task{}
+	for _, title := range []string{"a", "write the tests", "é", "日本語のタスク", strings.Repeat("z", 200), "b c"} {
+		tk, err := s.Create(ctx, task.New{Title: title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created[tk.ID] = tk
+	}
+	for _, limit := range []int{2, 10} { // pages cut inside the rows read, and one page of all
+		seen := 0
+		for q := (task.ListQuery{Limit: limit}); ; {
+			page, err := s.List(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range page.Items {
+				if want := created[got.ID]; got != want {
+					t.Fatalf("limit %d: listed %+v, created %+v", limit, got, want)
+				}
+				seen++
+			}
+			if page.NextAfterID == 0 {
+				break
+			}
+			q.AfterID = page.NextAfterID
+		}
+		if seen != len(created) {
+			t.Fatalf("limit %d: listed %d tasks, created %d", limit, seen, len(created))
 		}
 	}
 }

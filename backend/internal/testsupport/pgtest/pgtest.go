@@ -24,7 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/devsecops-reference/taskboard/backend/internal/pgcluster"
+	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
 var shared struct {
