@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"dagger/pipeline/redact"
+
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -60,9 +62,4 @@ func (r Registry) parseDigest(ref string) (name.Digest, error) {
 }
 
 // scrub removes the registry password from a message: registry errors can quote requests.
-func (r Registry) scrub(err error) error {
-	if err == nil || r.Password == "" {
-		return err
-	}
-	return scrubbedError{err: err, secret: r.Password}
-}
+func (r Registry) scrub(err error) error { return redact.Error(err, r.Password) }
