@@ -53,7 +53,7 @@ func (p *Pipeline) openRegistry(ctx context.Context, throwawayVolume string) (*r
 			auth: signing.Registry{Username: p.RegistryUsername, Password: password, Insecure: plan.PlainHTTP},
 		}, nil
 	}
-	return startThrowawayRegistry(ctx, throwawayVolume)
+	return reachThrowawayRegistry(ctx, throwawayRegistry(throwawayVolume))
 }
 
 func (p *Pipeline) openECR(ctx context.Context, plan releaseplan.RegistryPlan) (*registryTarget, error) {
@@ -86,12 +86,8 @@ func throwawayRegistry(volume string) *dagger.Service {
 	return c.AsService(dagger.ContainerAsServiceOpts{UseEntrypoint: true})
 }
 
-// startThrowawayRegistry starts the throwaway registry; the module process reaches it at its
-// endpoint (the service's hostname), over plain HTTP.
-func startThrowawayRegistry(ctx context.Context, volume string) (*registryTarget, error) {
-	return reachThrowawayRegistry(ctx, throwawayRegistry(volume))
-}
-
+// reachThrowawayRegistry starts the throwaway registry (again, in a later call of a chain); the
+// module process reaches it at its endpoint (the service's hostname), over plain HTTP.
 func reachThrowawayRegistry(ctx context.Context, svc *dagger.Service) (*registryTarget, error) {
 	svc, err := svc.Start(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dagger/pipeline/attestations"
+	"dagger/pipeline/parallel"
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/toolimages"
@@ -93,18 +94,16 @@ func (r *releaseRun) provenanceBuild(ctx context.Context) (provenance.Build, err
 }
 
 // resolvedImages are the base and tool images of the release by digest, as this engine resolved
-// them.
+// them (asked for all at once: each is a round trip to the engine).
 func resolvedImages(ctx context.Context) ([]provenance.Image, error) {
-	var out []provenance.Image
-	for _, ref := range toolimages.Pinned {
+	return parallel.Map(toolimages.Pinned, 0, func(ref string) (provenance.Image, error) {
 		resolved, err := dag.Container().From(ref).ImageRef(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("resolve %s: %w", ref, err)
+			return provenance.Image{}, fmt.Errorf("resolve %s: %w", ref, err)
 		}
 		_, digest, _ := strings.Cut(resolved, "@")
-		out = append(out, provenance.Image{Ref: ref, Digest: digest})
-	}
-	return out, nil
+		return provenance.Image{Ref: ref, Digest: digest}, nil
+	})
 }
 
 // trivyVersion is `trivy version` with the scans' DB: the scanner's version and the DB's.
