@@ -100,7 +100,7 @@ func (i *Published) Attest(
 	ctx context.Context,
 	// The predicate, e.g. sbom.spdx.json from the sbom function.
 	predicate *dagger.File,
-	// Its type, as cosign attest --type names it: spdxjson or cyclonedx.
+	// Its type, as cosign attest --type names it: spdxjson, cyclonedx, slsaprovenance1, vuln or openvex.
 	// +default="spdxjson"
 	predicateType string,
 ) (*Published, error) {

@@ -33,7 +33,7 @@ func withDefaults(p *Pipeline) *Pipeline {
 }
 
 // WithScanPolicy sets what fails a Trivy scan (scan-fs, scan-image, validate and release) and
-// where Trivy's vulnerability DB comes from.
+// where Trivy's vulnerability DB comes from. The two switches are off unless given again.
 func (p *Pipeline) WithScanPolicy(
 	// Severities that fail, as a comma list like Trivy's --severity; HIGH,CRITICAL unless given.
 	// +optional
