@@ -41,6 +41,18 @@ func TestPgbenchRunsTheServersQueries(t *testing.T) {
 			t.Errorf("%s: %+v", op, c)
 		}
 	}
+	// create's parameters come from pgbenchDefines: the rows say so.
+	var created int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE title = 'pgbench task' AND NOT done`).Scan(&created); err != nil || created == 0 {
+		t.Fatalf("pgbench's create inserted %d tasks titled 'pgbench task' (%v)", created, err)
+	}
+}
+
+func TestBindNamesEveryParameter(t *testing.T) {
+	got := bind("SELECT $1, $2 WHERE x = $12 LIMIT $2", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
+	if want := "SELECT :a, :b WHERE x = :l LIMIT :b;\n"; got != want {
+		t.Fatalf("bind = %q, want %q", got, want)
+	}
 }
 
 func TestPeakRSSOfThisProcess(t *testing.T) {

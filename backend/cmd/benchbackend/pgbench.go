@@ -7,27 +7,42 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
+	"strings"
 
+	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
 	"github.com/devsecops-reference/taskboard/backend/internal/testsupport/pgcluster"
 )
 
-// pgbenchScripts are the server's own queries (backend/internal/store/postgres),
-// run by pgbench as prepared statements, as pgx runs them. The list's done
-// filter is the literal NULL the server binds when there is none: pgbench
-// variables cannot be NULL.
+// pgbenchScripts are the server's own statements (postgres.ListSQL and the
+// rest) with pgbench variables for their parameters, run as prepared
+// statements under the server's session settings: what pgx runs, as pgx runs it.
 var pgbenchScripts = map[string]string{
-	"list": `\set after 9223372036854775807
-SELECT id, title, done, created_at, updated_at FROM tasks
-	WHERE id < :after AND (NULL::boolean IS NULL OR done = NULL::boolean)
-	ORDER BY id DESC LIMIT 51;
-`,
-	"get": `\set id random(1, 10000)
-SELECT id, title, done, created_at, updated_at FROM tasks WHERE id = :id;
-`,
-	"create": `INSERT INTO tasks (title, done) VALUES ('pgbench task', false)
-	RETURNING id, title, done, created_at, updated_at;
-`,
+	"list":   "\\set after 9223372036854775807\n\\set limit 51\n" + bind(postgres.ListSQL, "after", "limit"),
+	"get":    "\\set id random(1, 10000)\n" + bind(postgres.GetSQL, "id"),
+	"create": bind(postgres.CreateSQL, "title", "done"), // given by pgbenchDefines
+}
+
+// pgbenchDefines are the variables that \set cannot make (it makes numbers).
+var pgbenchDefines = []string{"-D", "title=pgbench task", "-D", "done=false"}
+
+// bind turns $1, $2, ... into pgbench's :name, :name2, ... and ends the statement.
+func bind(sql string, names ...string) string {
+	for i := len(names); i >= 1; i-- { // $12 before $1
+		sql = strings.ReplaceAll(sql, "$"+strconv.Itoa(i), ":"+names[i-1])
+	}
+	return sql + ";\n"
+}
+
+// pgOptions is PGOPTIONS for postgres.SessionSettings: -c name=value each.
+func pgOptions() string {
+	var opts []string
+	for name, value := range postgres.SessionSettings {
+		opts = append(opts, "-c "+name+"="+value)
+	}
+	sort.Strings(opts)
+	return strings.Join(opts, " ")
 }
 
 // ceiling is PostgreSQL's own throughput for one operation's query.
@@ -57,9 +72,11 @@ func pgbench(ctx context.Context, cluster *pgcluster.Cluster, o options, op stri
 	if err != nil {
 		return ceiling{}, err
 	}
-	cmd := exec.CommandContext(ctx, tool, "-n", "-M", "prepared", "-f", script,
+	args := append([]string{"-n", "-M", "prepared", "-f", script}, pgbenchDefines...)
+	cmd := exec.CommandContext(ctx, tool, append(args,
 		"-c", strconv.Itoa(o.concurrency), "-j", "2", "-T", strconv.Itoa(max(1, int(o.duration.Seconds()))),
-		"-h", "127.0.0.1", "-p", strconv.Itoa(cluster.Port), "-U", "postgres", "postgres")
+		"-h", "127.0.0.1", "-p", strconv.Itoa(cluster.Port), "-U", "postgres", "postgres")...)
+	cmd.Env = append(os.Environ(), "PGOPTIONS="+pgOptions())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return ceiling{}, fmt.Errorf("pgbench %s: %w\n%s", op, err, out)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/config"
+	"github.com/devsecops-reference/taskboard/backend/internal/store/postgres"
 )
 
 // dbConnectTimeout caps each connection attempt, so a database that drops
@@ -24,6 +25,7 @@ func openPool(cfg config.Config) (*pgxpool.Pool, error) {
 	if poolCfg.ConnConfig.ConnectTimeout == 0 || poolCfg.ConnConfig.ConnectTimeout > dbConnectTimeout {
 		poolCfg.ConnConfig.ConnectTimeout = dbConnectTimeout
 	}
+	postgres.Configure(poolCfg.ConnConfig)
 	pool, err := pgxpool.NewWithConfig(context.Background(), poolCfg)
 	if err != nil {
 		return nil, fmt.Errorf("create database pool: %w", err)

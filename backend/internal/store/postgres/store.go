@@ -28,8 +28,6 @@ func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool}
 }
 
-const columns = `id, title, done, created_at, updated_at`
-
 func scanTask(row pgx.Row) (task.Task, error) {
 	var t task.Task
 	err := row.Scan(&t.ID, &t.Title, &t.Done, &t.CreatedAt, &t.UpdatedAt)
@@ -90,9 +88,13 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 	if after <= 0 {
 		after = 1<<63 - 1
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+columns+` FROM tasks
-		WHERE id < $1 AND ($2::boolean IS NULL OR done = $2)
-		ORDER BY id DESC LIMIT $3`, after, q.Done, q.Limit+1)
+	var rows pgx.Rows
+	var err error
+	if q.Done == nil {
+		rows, err = s.pool.Query(ctx, ListSQL, after, q.Limit+1)
+	} else {
+		rows, err = s.pool.Query(ctx, ListDoneSQL, after, q.Limit+1, *q.Done)
+	}
 	if err != nil {
 		return task.Page{}, classify(err)
 	}
@@ -112,15 +114,14 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 func (s *Store) Create(ctx context.Context, n task.New) (task.Task, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	return scanTask(s.pool.QueryRow(ctx,
-		`INSERT INTO tasks (title, done) VALUES ($1, $2) RETURNING `+columns, n.Title, n.Done))
+	return scanTask(s.pool.QueryRow(ctx, CreateSQL, n.Title, n.Done))
 }
 
 // Get returns the task with id, or task.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id int64) (task.Task, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	return scanTask(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM tasks WHERE id = $1`, id))
+	return scanTask(s.pool.QueryRow(ctx, GetSQL, id))
 }
 
 // Update applies the fields set in p and bumps updated_at.

@@ -22,15 +22,33 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func newStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pgtest.NewDatabase(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := newPool(t, pgtest.NewDatabase(t), true, 0)
 	if _, err := migrate.Apply(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
 	return postgres.New(pool), pool
+}
+
+// newPool connects to url as the server does (postgres.Configure) or, with
+// configure false, with PostgreSQL's own session defaults; maxConns 0 is pgx's default.
+func newPool(t *testing.T, url string, configure bool, maxConns int32) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if configure {
+		postgres.Configure(cfg.ConnConfig)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 func TestCreateGetUpdateDelete(t *testing.T) {
