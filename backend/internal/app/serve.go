@@ -23,6 +23,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 		return usage(err)
 	}
 	logger := newLogger(stdout, cfg)
+	tuneGC(getenv)
 	pool, err := openPool(cfg)
 	if err != nil {
 		return err
