@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
@@ -45,6 +46,37 @@ func TestPgbenchRunsTheServersQueries(t *testing.T) {
 	var created int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE title = 'pgbench task' AND NOT done`).Scan(&created); err != nil || created == 0 {
 		t.Fatalf("pgbench's create inserted %d tasks titled 'pgbench task' (%v)", created, err)
+	}
+}
+
+// TestPostgresCPUCountsTheBackends: a query's CPU is spent in a backend, a
+// child of the postmaster, and familyCPU counts it.
+func TestPostgresCPUCountsTheBackends(t *testing.T) {
+	ctx := context.Background()
+	cluster := pgtest.NewCluster(t)
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	postmaster, err := cluster.PostmasterPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := familyCPU(postmaster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM generate_series(1, 10000000)`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	after, err := familyCPU(postmaster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := after - before; used < 100*time.Millisecond {
+		t.Fatalf("counting 10,000,000 rows cost PostgreSQL %v of CPU by familyCPU: its backend was not counted", used)
 	}
 }
 

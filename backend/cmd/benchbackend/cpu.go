@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,4 +47,49 @@ func parseCPUTime(stat string) (time.Duration, error) {
 		ticks += n
 	}
 	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
+// familyCPU is the CPU of pid and of its children alive now: PostgreSQL's
+// postmaster and its backends. A child that exits between two readings takes
+// its CPU with it, so read around a phase whose backends stay (the server's
+// pool keeps its connections).
+func familyCPU(pid int) (time.Duration, error) {
+	total, err := cpuTime(pid)
+	if err != nil {
+		return 0, err
+	}
+	threads, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	if err != nil || len(threads) == 0 {
+		return 0, fmt.Errorf("children of %d: none listed in /proc (%v)", pid, err)
+	}
+	for _, list := range threads {
+		b, err := os.ReadFile(list)
+		if err != nil {
+			return 0, err
+		}
+		for _, field := range strings.Fields(string(b)) {
+			child, err := strconv.Atoi(field)
+			if err != nil {
+				return 0, fmt.Errorf("children of %d: %q", pid, field)
+			}
+			if cpu, err := cpuTime(child); err == nil { // gone meanwhile: its CPU went with it
+				total += cpu
+			}
+		}
+	}
+	return total, nil
+}
+
+// cpuSplit is the CPU each process of the benchmark used during one phase.
+type cpuSplit struct{ server, postgres, loadgen time.Duration }
+
+// readCPU reads the server's and PostgreSQL's CPU so far (the load generator's
+// comes from its exit status).
+func readCPU(server, postmaster int) (cpuSplit, error) {
+	s, err := cpuTime(server)
+	if err != nil {
+		return cpuSplit{}, err
+	}
+	p, err := familyCPU(postmaster)
+	return cpuSplit{server: s, postgres: p}, err
 }

@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"time"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/loadreport"
 )
 
-// runLoad drives the server with one operation alone, from a second process.
-func runLoad(ctx context.Context, o options, base, op string) (loadreport.Result, error) {
+// runLoad drives the server with one operation alone, from a second process,
+// and returns the CPU that process used too.
+func runLoad(ctx context.Context, o options, base, op string) (loadreport.Result, time.Duration, error) {
 	var out bytes.Buffer
 	load := exec.CommandContext(ctx, o.loadgenBin, "-url", base, "-ops", op, "-json",
 		"-concurrency", strconv.Itoa(o.concurrency), "-duration", o.duration.String())
@@ -21,10 +23,10 @@ func runLoad(ctx context.Context, o options, base, op string) (loadreport.Result
 	err := load.Run()
 	var res loadreport.Result
 	if jerr := json.Unmarshal(out.Bytes(), &res); jerr != nil || res.Op != op {
-		return res, fmt.Errorf("loadgen %s: %v; output %q (%v)", op, err, out.String(), jerr)
+		return res, 0, fmt.Errorf("loadgen %s: %v; output %q (%v)", op, err, out.String(), jerr)
 	}
 	if err != nil || res.Requests == 0 {
-		return res, fmt.Errorf("loadgen %s: %d requests, %d errors: %v", op, res.Requests, res.Errors, err)
+		return res, 0, fmt.Errorf("loadgen %s: %d requests, %d errors: %v", op, res.Requests, res.Errors, err)
 	}
-	return res, nil
+	return res, load.ProcessState.UserTime() + load.ProcessState.SystemTime(), nil
 }

@@ -98,6 +98,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
+	postmaster, err := cluster.PostmasterPID()
+	if err != nil {
+		return err
+	}
 	var r report
 	r.options = o
 	// create goes last: the list and get phases see exactly the seeded tasks.
@@ -106,12 +110,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if prof != nil {
 			stopProfile = prof.start(ctx, op, o.duration)
 		}
-		cpuBefore, err := cpuTime(server.Process.Pid)
+		before, err := readCPU(server.Process.Pid, postmaster)
 		if err != nil {
 			return err
 		}
-		res, err := runLoad(ctx, o, base, op)
-		cpuAfter, cpuErr := cpuTime(server.Process.Pid)
+		res, loadCPU, err := runLoad(ctx, o, base, op)
+		after, cpuErr := readCPU(server.Process.Pid, postmaster)
 		err = errors.Join(err, cpuErr)
 		if stopProfile != nil {
 			err = errors.Join(err, stopProfile())
@@ -120,7 +124,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		r.backend = append(r.backend, res)
-		r.serverCPU = append(r.serverCPU, cpuAfter-cpuBefore)
+		r.cpu = append(r.cpu, cpuSplit{server: after.server - before.server, postgres: after.postgres - before.postgres, loadgen: loadCPU})
 		ceiling, err := pgbench(ctx, cluster, o, op)
 		if err != nil {
 			return err

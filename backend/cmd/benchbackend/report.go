@@ -14,10 +14,10 @@ type report struct {
 	options
 	backend  []loadreport.Result // list, get, create
 	postgres []ceiling           // the same operations, PostgreSQL alone
-	// serverCPU is the server's CPU time during each operation's load.
-	serverCPU []time.Duration
-	peakRSS   int // KiB
-	allocs    allocs
+	cpu      []cpuSplit          // during each operation's load
+
+	peakRSS int // KiB
+	allocs  allocs
 }
 
 // The goals of issue 15 (the seed's Flask stack served ~1,500 list pages/s).
@@ -61,12 +61,14 @@ func (r report) print(out io.Writer) {
 	fmt.Fprintf(tw, "list handler, Go benchmark\t%d allocs/req, %d B/req, %.0f µs/req\t(reported)\t\n",
 		r.allocs.perOp, r.allocs.bytesPerOp, r.allocs.nsPerOp/1000)
 	tw.Flush()
-	fmt.Fprintln(out, "\nper operation (loadgen; the server's CPU from /proc, less swayed than req/s by a loaded machine):")
+	fmt.Fprintln(out, "\nper operation (loadgen), and where the cores went per request (/proc: less swayed than req/s by a loaded machine):")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operation\trequests\terrors\treq/s\tp50 ms\tp99 ms\tserver CPU µs/req\t")
+	fmt.Fprintln(tw, "operation\trequests\terrors\treq/s\tp50 ms\tp99 ms\tCPU µs/req: server\tPostgreSQL\tloadgen\t")
 	for i, b := range r.backend {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t\n", b.Op, b.Requests, b.Errors, b.RPS, b.P50ms, b.P99ms,
-			float64(r.serverCPU[i].Microseconds())/float64(b.Requests))
+		per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.Requests) }
+		c := r.cpu[i]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t\n", b.Op, b.Requests, b.Errors, b.RPS, b.P50ms, b.P99ms,
+			per(c.server), per(c.postgres), per(c.loadgen))
 	}
 	tw.Flush()
 }

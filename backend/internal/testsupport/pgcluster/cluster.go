@@ -155,6 +155,21 @@ func isFile(p string) bool {
 
 func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
 
+// PostmasterPID is the running server's process id, the first line of its
+// postmaster.pid; every backend is its child.
+func (c *Cluster) PostmasterPID() (int, error) {
+	b, err := os.ReadFile(filepath.Join(c.dataDir(), "postmaster.pid"))
+	if err != nil {
+		return 0, fmt.Errorf("postmaster.pid: %w", err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0, fmt.Errorf("postmaster.pid: first line %q: %w", first, err)
+	}
+	return pid, nil
+}
+
 func (c *Cluster) run(ctx context.Context, tool string, args ...string) error {
 	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, tool), args...)
 	cmd.Dir = c.dir
