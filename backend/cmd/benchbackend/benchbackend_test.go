@@ -75,8 +75,17 @@ func TestPostgresCPUCountsTheBackends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if used := after - before; used < 100*time.Millisecond {
+	if used := grown(before, after); used < 100*time.Millisecond {
 		t.Fatalf("counting 10,000,000 rows cost PostgreSQL %v of CPU by familyCPU: its backend was not counted", used)
+	}
+}
+
+func TestGrownCountsOnlyWhatWasUsedMeanwhile(t *testing.T) {
+	before := map[int]time.Duration{1: time.Second, 2: 3 * time.Second, 3: 5 * time.Second}
+	// 1 used 0.5 s more, 2 exited (pgbench's backend), 4 started and used 0.25 s.
+	after := map[int]time.Duration{1: 1500 * time.Millisecond, 3: 5 * time.Second, 4: 250 * time.Millisecond}
+	if got := grown(before, after); got != 750*time.Millisecond {
+		t.Fatalf("grown = %v, want 750ms", got)
 	}
 }
 

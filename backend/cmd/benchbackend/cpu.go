@@ -49,47 +49,64 @@ func parseCPUTime(stat string) (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / userHZ, nil
 }
 
-// familyCPU is the CPU of pid and of its children alive now: PostgreSQL's
-// postmaster and its backends. A child that exits between two readings takes
-// its CPU with it, so read around a phase whose backends stay (the server's
-// pool keeps its connections).
-func familyCPU(pid int) (time.Duration, error) {
-	total, err := cpuTime(pid)
+// familyCPU is the CPU so far of pid and of each of its children alive now,
+// by process id: PostgreSQL's postmaster and its backends.
+func familyCPU(pid int) (map[int]time.Duration, error) {
+	own, err := cpuTime(pid)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	family := map[int]time.Duration{pid: own}
 	threads, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
 	if err != nil || len(threads) == 0 {
-		return 0, fmt.Errorf("children of %d: none listed in /proc (%v)", pid, err)
+		return nil, fmt.Errorf("children of %d: none listed in /proc (%v)", pid, err)
 	}
 	for _, list := range threads {
 		b, err := os.ReadFile(list)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		for _, field := range strings.Fields(string(b)) {
 			child, err := strconv.Atoi(field)
 			if err != nil {
-				return 0, fmt.Errorf("children of %d: %q", pid, field)
+				return nil, fmt.Errorf("children of %d: %q", pid, field)
 			}
-			if cpu, err := cpuTime(child); err == nil { // gone meanwhile: its CPU went with it
-				total += cpu
+			if cpu, err := cpuTime(child); err == nil { // gone meanwhile: nothing to count
+				family[child] = cpu
 			}
 		}
 	}
-	return total, nil
+	return family, nil
+}
+
+// grown is the CPU the processes of after used since before. One that started
+// since counts whole; one that ended since counts nothing, neither what it
+// used before (pgbench's backends, still exiting as a phase starts) nor what
+// it used since: read around a phase whose processes stay (the server's pool
+// keeps its connections).
+func grown(before, after map[int]time.Duration) time.Duration {
+	var total time.Duration
+	for pid, cpu := range after {
+		total += cpu - before[pid]
+	}
+	return total
 }
 
 // cpuSplit is the CPU each process of the benchmark used during one phase.
 type cpuSplit struct{ server, postgres, loadgen time.Duration }
 
-// readCPU reads the server's and PostgreSQL's CPU so far (the load generator's
-// comes from its exit status).
-func readCPU(server, postmaster int) (cpuSplit, error) {
+// cpuReading is the server's and PostgreSQL's CPU so far (the load
+// generator's comes from its exit status).
+type cpuReading struct {
+	server   time.Duration
+	postgres map[int]time.Duration
+}
+
+func readCPU(server, postmaster int) (cpuReading, error) {
 	s, err := cpuTime(server)
 	if err != nil {
-		return cpuSplit{}, err
+		return cpuReading{}, err
 	}
 	p, err := familyCPU(postmaster)
-	return cpuSplit{server: s, postgres: p}, err
+	return cpuReading{server: s, postgres: p}, err
 }

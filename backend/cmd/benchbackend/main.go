@@ -124,7 +124,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		r.backend = append(r.backend, res)
-		r.cpu = append(r.cpu, cpuSplit{server: after.server - before.server, postgres: after.postgres - before.postgres, loadgen: loadCPU})
+		r.cpu = append(r.cpu, cpuSplit{server: after.server - before.server, postgres: grown(before.postgres, after.postgres), loadgen: loadCPU})
 		ceiling, err := pgbench(ctx, cluster, o, op)
 		if err != nil {
 			return err
