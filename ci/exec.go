@@ -61,4 +61,6 @@ type stageResult struct {
 	findings []junit.Suite
 	// severities is the stage's findings per severity, for the summary's table (scan-fs).
 	severities []summary.SeverityRow
+	// scanJSON is a Trivy stage's JSON report as the gate read it: the release attests it.
+	scanJSON []byte
 }

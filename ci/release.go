@@ -165,13 +165,8 @@ func (r *releaseRun) scan(ctx context.Context, component string) (string, error)
 	for j, variant := range r.images[component] {
 		started := time.Now()
 		res, c := r.p.scanImageStage(ctx, variant)
-		if j == 0 && res.reports != nil {
-			// The first platform's report is attested, as its SBOM is.
-			raw, err := res.reports.File(releasereport.TrivyImageJSON).Contents(ctx)
-			if err != nil {
-				return "", err
-			}
-			r.scans[component] = scanRecord{report: []byte(raw), started: started, finished: time.Now()}
+		if j == 0 && res.scanJSON != nil { // the first platform's report is attested, as its SBOM is
+			r.scans[component] = scanRecord{report: res.scanJSON, started: started, finished: time.Now()}
 		}
 		if res.reports != nil {
 			r.reports = r.reports.WithDirectory(releasereport.ScanDir(component, platformNames(r.platforms), j), res.reports)

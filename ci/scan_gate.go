@@ -40,6 +40,7 @@ func (p *Pipeline) trivyGate(ctx context.Context, stage string, reports *dagger.
 		err:        outcome.Err(),
 		findings:   []junit.Suite{junit.TrivyBlocking(stage, outcome.Verdict)},
 		severities: trivyreport.SeverityRows(outcome.Verdict),
+		scanJSON:   []byte(raw),
 	}, trivyreport.CountBySeverity(outcome.Verdict.All)
 }
 
