@@ -6,25 +6,30 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-// Provenance, vulnerability report and VEX: attested as in-toto Statement v1 with their
-// predicate types, verified with the release key, replaced (not piled up) when attested again.
-func TestAttestationsOfProvenanceVulnAndVEX(t *testing.T) {
+// Every predicate kind the release attests: an in-toto statement of its predicate type about
+// the image's digest, verified with the release key and refused with another, replaced (not
+// piled up) when attested again. The SBOMs keep the Statement v0.1 cosign has always made.
+func TestAttestationsOfEveryKind(t *testing.T) {
 	ctx := context.Background()
 	host, reg := testRegistry(t)
 	ref := pushRandomImage(t, host, reg, "taskboard/backend")
 	signer, kp := newSigner(t)
 	_, otherKP := newSigner(t)
+	spdx, cyclonedx := readFile(t, "../sbom/testdata/syft-spdx.json"), readFile(t, "../sbom/testdata/syft-cyclonedx.json")
 	for _, tc := range []struct {
-		kind          PredicateKind
-		predicateType string
-		predicate     []byte
-		again         []byte
+		kind                     PredicateKind
+		statement, predicateType string
+		predicate, again         []byte
 	}{
-		{SLSAProvenance1, "https://slsa.dev/provenance/v1", provenanceOf(t, testBuilderID, testRepository), provenanceOf(t, "https://other/builder", testRepository)},
-		{Vuln, "https://cosign.sigstore.dev/attestation/vuln/v1", vulnOf(t, time.Now().Add(-time.Hour)), vulnOf(t, time.Now())},
-		{OpenVEX, "https://openvex.dev/ns", vexOf(t, ref), vexOf(t, ref, reportHigh)},
+		{SLSAProvenance1, StatementV1, "https://slsa.dev/provenance/v1", provenanceOf(t, testBuilderID, testRepository), provenanceOf(t, "https://other/builder", testRepository)},
+		{Vuln, StatementV1, "https://cosign.sigstore.dev/attestation/vuln/v1", vulnOf(t, time.Now().Add(-time.Hour)), vulnOf(t, time.Now())},
+		{OpenVEX, StatementV1, "https://openvex.dev/ns", vexOf(t, ref), vexOf(t, ref, reportHigh)},
+		{SPDXJSON, statementV01, "https://spdx.dev/Document", spdx, spdx},
+		{CycloneDX, statementV01, "https://cyclonedx.org/bom", cyclonedx, cyclonedx},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			for _, p := range [][]byte{tc.predicate, tc.again} {
@@ -36,7 +41,7 @@ func TestAttestationsOfProvenanceVulnAndVEX(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(sts) != 1 || sts[0].Type != StatementV1 || sts[0].PredicateType != tc.predicateType ||
+			if len(sts) != 1 || sts[0].Type != tc.statement || sts[0].PredicateType != tc.predicateType ||
 				!sameJSON(t, sts[0].Predicate, tc.again) {
 				t.Fatalf("statements = %d, first %s %s:\n%s", len(sts), sts[0].Type, sts[0].PredicateType, sts[0].Predicate)
 			}
@@ -49,20 +54,32 @@ func TestAttestationsOfProvenanceVulnAndVEX(t *testing.T) {
 			}
 		})
 	}
+
+	// The attestations live at the .att tag, next to the image.
+	if _, err := remote.Head(mustTag(t, strings.Replace(ref, "@sha256:", ":sha256-", 1)+".att"), remote.WithAuth(basicAuth(reg))); err != nil {
+		t.Fatalf("no .att tag: %v", err)
+	}
 	// cosign's generator checks a provenance for SLSA v1's required fields.
 	if err := signer.AttestImage(ctx, ref, reg, SLSAProvenance1, []byte(`{"builder":{"id":"x"}}`)); err == nil ||
 		!strings.Contains(err.Error(), "slsaprovenance1") {
 		t.Fatalf("a SLSA v0.2-shaped predicate was attested as v1: %v", err)
 	}
-	// The SBOM kinds keep their statements as before.
-	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
+	if err := signer.AttestImage(ctx, ref, reg, "sarif", []byte(`{}`)); err == nil {
+		t.Fatal("accepted an unknown predicate kind")
+	}
+	if err := signer.AttestImage(ctx, ref, reg, SPDXJSON, []byte(`not json`)); err == nil {
+		t.Fatal("accepted a predicate that is not JSON")
+	}
+}
+
+// statementV01 is the in-toto statement type cosign makes for the SBOM predicates.
+const statementV01 = "https://in-toto.io/Statement/v0.1"
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := signer.AttestImage(ctx, ref, reg, SPDXJSON, spdx); err != nil {
-		t.Fatal(err)
-	}
-	if sts, err := VerifyAttestations(ctx, ref, reg, kp.PublicKeyPEM, SPDXJSON); err != nil || sts[0].Type != "https://in-toto.io/Statement/v0.1" {
-		t.Fatalf("SPDX statement: %v %+v", err, sts)
-	}
+	return b
 }

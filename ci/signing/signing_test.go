@@ -11,7 +11,6 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -187,71 +186,6 @@ func TestVerificationRejects(t *testing.T) {
 			t.Fatal("accepted a tag reference")
 		}
 	})
-}
-
-func TestAttestationCarriesTheSBOMAndTheDigest(t *testing.T) {
-	ctx := context.Background()
-	host, reg := testRegistry(t)
-	ref := pushRandomImage(t, host, reg, "taskboard/backend")
-	signer, kp := newSigner(t)
-	_, otherKP := newSigner(t)
-
-	for _, tc := range []struct {
-		kind          PredicateKind
-		file          string
-		predicateType string
-	}{
-		{SPDXJSON, "../sbom/testdata/syft-spdx.json", "https://spdx.dev/Document"},
-		{CycloneDX, "../sbom/testdata/syft-cyclonedx.json", "https://cyclonedx.org/bom"},
-	} {
-		t.Run(string(tc.kind), func(t *testing.T) {
-			sbom, err := os.ReadFile(tc.file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := signer.AttestImage(ctx, ref, reg, tc.kind, sbom); err != nil {
-				t.Fatal(err)
-			}
-			// Attesting again replaces, it does not pile up.
-			if err := signer.AttestImage(ctx, ref, reg, tc.kind, sbom); err != nil {
-				t.Fatal(err)
-			}
-			statements, err := VerifyAttestations(ctx, ref, reg, kp.PublicKeyPEM, tc.kind)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(statements) != 1 {
-				t.Fatalf("%d statements, want 1", len(statements))
-			}
-			st := statements[0]
-			if st.PredicateType != tc.predicateType {
-				t.Fatalf("predicate type %q", st.PredicateType)
-			}
-			d, _ := name.NewDigest(ref)
-			if len(st.Subject) != 1 || st.Subject[0].Digest["sha256"] != strings.TrimPrefix(d.DigestStr(), "sha256:") ||
-				st.Subject[0].Name != host+"/taskboard/backend" {
-				t.Fatalf("subject %+v does not name %s", st.Subject, ref)
-			}
-			if !sameJSON(t, st.Predicate, sbom) {
-				t.Fatal("the attested predicate is not the SBOM")
-			}
-
-			if _, err := VerifyAttestations(ctx, ref, reg, otherKP.PublicKeyPEM, tc.kind); err == nil {
-				t.Fatal("attestation verified with another key")
-			}
-		})
-	}
-
-	// The attestations live at the .att tag, next to the image.
-	if _, err := remote.Head(mustTag(t, strings.Replace(ref, "@sha256:", ":sha256-", 1)+".att"), remote.WithAuth(basicAuth(reg))); err != nil {
-		t.Fatalf("no .att tag: %v", err)
-	}
-	if err := signer.AttestImage(ctx, ref, reg, "sarif", []byte(`{}`)); err == nil {
-		t.Fatal("accepted an unknown predicate kind")
-	}
-	if err := signer.AttestImage(ctx, ref, reg, SPDXJSON, []byte(`not json`)); err == nil {
-		t.Fatal("accepted a predicate that is not JSON")
-	}
 }
 
 func TestPublicKeyIsAPKIXPEMOfAnECDSAP256Key(t *testing.T) {
