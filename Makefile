@@ -5,9 +5,9 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: test bench test-go fuzz-backend test-ci test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci bench-engine
+.PHONY: test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci bench-engine
 
-test: test-go test-ci test-frontend test-e2e
+test: test-go test-ci test-enginetest test-frontend test-e2e
 
 # Root module: backend, chart tests (helm/), compose test; and gofmt over every tracked Go file.
 # The chart tests run the Kyverno CLI, Trivy and kube-score, built once from the Go module proxy
@@ -46,6 +46,12 @@ test-ci:
 	bash scripts/tool-cosign.sh >/dev/null
 	gotestsum="$$(bash scripts/tool-testreports.sh gotestsum)"; cobertura="$$(bash scripts/tool-testreports.sh gocover-cobertura)"; \
 	cd ci && $(GO) vet ./... && PATH="$${gotestsum%/*}:$${cobertura%/*}:$$PATH" DAGGER_SESSION_PORT=0 DAGGER_SESSION_TOKEN=unit-tests $(GO) test -count=1 ./...
+
+# The engine tests' own module (hack/enginetest): its offline mirrors (GOPROXY, npm registry,
+# Kubernetes and CRD schemas, Trivy DB) against the real go, npm, kubeconform and Trivy. No
+# engine needed; the first run downloads what the mirrors serve and caches it.
+test-enginetest:
+	cd hack/enginetest && $(GO) vet ./... && $(GO) test -count=1 -timeout 20m ./...
 
 # Frontend unit tests, lint, typecheck and the production build with its size budget.
 test-frontend:
