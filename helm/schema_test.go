@@ -133,6 +133,8 @@ func loadCRDSchemas() (map[schema.GroupVersionKind]*jsonschema.Schema, error) {
 
 // strictCRDSchema turns a structural CRD schema into a JSON schema that refuses unknown
 // fields (the API server would silently prune them) and understands the Kubernetes extensions.
+// hack/enginetest/offline has the same function for its CRD schema source: a module of its own,
+// which importing this one would move a score of its dependencies.
 func strictCRDSchema(node any) any {
 	switch n := node.(type) {
 	case map[string]any:
@@ -141,7 +143,9 @@ func strictCRDSchema(node any) any {
 		}
 		if n["x-kubernetes-int-or-string"] == true {
 			delete(n, "type")
-			n["anyOf"] = []any{map[string]any{"type": "integer"}, map[string]any{"type": "string"}}
+			if _, ok := n["anyOf"]; !ok { // a CRD may spell it out, with constraints of its own
+				n["anyOf"] = []any{map[string]any{"type": "integer"}, map[string]any{"type": "string"}}
+			}
 		}
 		if n["nullable"] == true {
 			if typ, ok := n["type"].(string); ok {
