@@ -42,10 +42,20 @@ func appendTask(b []byte, t task.Task) ([]byte, bool) {
 	b = append(b, `,"done":`...)
 	b = strconv.AppendBool(b, t.Done)
 	b = append(b, `,"createdAt":`...)
-	b, ok1 := appendJSONTime(b, t.CreatedAt)
+	created := len(b)
+	b, ok := appendJSONTime(b, t.CreatedAt)
+	createdText := b[created:]
 	b = append(b, `,"updatedAt":`...)
-	b, ok2 := appendJSONTime(b, t.UpdatedAt)
-	return append(b, '}'), ok1 && ok2
+	if t.UpdatedAt == t.CreatedAt {
+		// The same instant in the same Location (==, not Equal): the same
+		// text. A task never updated, most of them, formats one time, not two.
+		b = append(b, createdText...)
+	} else {
+		var ok2 bool
+		b, ok2 = appendJSONTime(b, t.UpdatedAt)
+		ok = ok && ok2
+	}
+	return append(b, '}'), ok
 }
 
 const hexDigits = "0123456789abcdef"
