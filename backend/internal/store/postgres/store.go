@@ -88,13 +88,7 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 	if after <= 0 {
 		after = 1<<63 - 1
 	}
-	var rows pgx.Rows
-	var err error
-	if q.Done == nil {
-		rows, err = s.pool.Query(ctx, ListSQL, after, q.Limit+1)
-	} else {
-		rows, err = s.pool.Query(ctx, ListDoneSQL, after, q.Limit+1, *q.Done)
-	}
+	rows, err := s.pool.Query(ctx, listSQL(q.Done), after, q.Limit+1)
 	if err != nil {
 		return task.Page{}, classify(err)
 	}
