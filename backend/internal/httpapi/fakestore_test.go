@@ -48,12 +48,7 @@ func (s *fakeStore) List(_ context.Context, q task.ListQuery) (task.Page, error)
 			break
 		}
 	}
-	page := task.Page{Items: items}
-	if len(items) > q.Limit {
-		page.Items = items[:q.Limit]
-		page.NextAfterID = page.Items[q.Limit-1].ID
-	}
-	return page, nil
+	return task.PageOf(items, q.Limit), nil
 }
 
 func (s *fakeStore) Create(_ context.Context, n task.New) (task.Task, error) {

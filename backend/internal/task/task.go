@@ -42,6 +42,16 @@ type Page struct {
 	NextAfterID int64
 }
 
+// PageOf is the page a store makes of up to limit+1 tasks, newest first,
+// read past the cursor: a task beyond limit only says that another page
+// follows, which continues after the page's last task.
+func PageOf(items []Task, limit int) Page {
+	if len(items) <= limit {
+		return Page{Items: items}
+	}
+	return Page{Items: items[:limit], NextAfterID: items[limit-1].ID}
+}
+
 var (
 	// ErrNotFound means no task has the requested id.
 	ErrNotFound = errors.New("task not found")

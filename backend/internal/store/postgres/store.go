@@ -96,12 +96,7 @@ func (s *Store) List(ctx context.Context, q task.ListQuery) (task.Page, error) {
 	if err != nil {
 		return task.Page{}, classify(err)
 	}
-	page := task.Page{Items: items}
-	if len(items) > q.Limit {
-		page.Items = items[:q.Limit]
-		page.NextAfterID = page.Items[q.Limit-1].ID
-	}
-	return page, nil
+	return task.PageOf(items, q.Limit), nil
 }
 
 // Create inserts a task and returns it with its id and timestamps.
