@@ -38,15 +38,15 @@ func scanTask(row pgx.Row) (task.Task, error) {
 	return t, classify(err)
 }
 
+// titleBytesGuess is the room made per row for its title before reading any.
+const titleBytesGuess = 32
+
 // collectTasks scans every row into one reused set of destinations: scanning
 // each row through scanTask moved its task and the argument slice to the heap,
 // two thirds of the list's allocations (make bench-backend-profile). Titles
 // are read from the driver's buffer (valid until the next row) into one
 // builder, whose string the page's titles share: a string per title was 43%
 // of the list's allocated objects (list.allocs.pprof).
-// titleBytesGuess is the room made per row for its title before reading any.
-const titleBytesGuess = 32
-
 func collectTasks(rows pgx.Rows, capacity int) ([]task.Task, error) {
 	defer rows.Close()
 	items := make([]task.Task, 0, capacity)
