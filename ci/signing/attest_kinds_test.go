@@ -2,7 +2,6 @@ package signing
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ func TestAttestationsOfEveryKind(t *testing.T) {
 	ref := pushRandomImage(t, host, reg, "taskboard/backend")
 	signer, kp := newSigner(t)
 	_, otherKP := newSigner(t)
-	spdx, cyclonedx := readFile(t, "../sbom/testdata/syft-spdx.json"), readFile(t, "../sbom/testdata/syft-cyclonedx.json")
+	spdx, cyclonedx := syftSBOM(t, "spdx"), syftSBOM(t, "cyclonedx")
 	for _, tc := range []struct {
 		kind                     PredicateKind
 		statement, predicateType string
@@ -74,12 +73,3 @@ func TestAttestationsOfEveryKind(t *testing.T) {
 
 // statementV01 is the in-toto statement type cosign makes for the SBOM predicates.
 const statementV01 = "https://in-toto.io/Statement/v0.1"
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}

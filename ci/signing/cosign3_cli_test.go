@@ -17,7 +17,7 @@ func TestCosignV3CLIVerifiesEverything(t *testing.T) {
 	cosign := cosignCLI(t)
 	host, reg := plainRegistry(t), Registry{}
 	signer, kp := newSigner(t)
-	spdx := syftSPDX(t)
+	spdx := syftSBOM(t, "spdx")
 	ref := pushRandomImage(t, host, reg, "taskboard-backend")
 	attestAll(t, signer, ref, reg, spdx)
 	bare := pushRandomImage(t, host, reg, "taskboard-frontend")

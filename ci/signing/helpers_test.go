@@ -38,12 +38,12 @@ func repositoryRoot(t *testing.T) string {
 	return root
 }
 
-// syftSPDX is a real Syft SPDX document, the SBOM the tests attest.
-func syftSPDX(t *testing.T) []byte {
+// syftSBOM is a real Syft SBOM, format spdx or cyclonedx: what the tests attest.
+func syftSBOM(t *testing.T, format string) []byte {
 	t.Helper()
-	spdx, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
+	sbom, err := os.ReadFile("../sbom/testdata/syft-" + format + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return spdx
+	return sbom
 }

@@ -24,7 +24,7 @@ func TestKyvernoRequiresEveryAttestation(t *testing.T) {
 	kyverno := kyvernoAttestationsCLI(t, root)
 	host, reg := plainRegistry(t), Registry{}
 	signer, release := newSigner(t)
-	spdx := syftSPDX(t)
+	spdx := syftSBOM(t, "spdx")
 	ctx := context.Background()
 
 	// image pushes an image with the signature and the attestations named in with, each made by
@@ -136,7 +136,7 @@ func TestReleasedKyvernoRefusesKeyedAttestations(t *testing.T) {
 	host := plainRegistry(t)
 	signer, release := newSigner(t)
 	ref := pushRandomImage(t, host, Registry{}, "taskboard-backend")
-	attestAll(t, signer, ref, Registry{}, syftSPDX(t))
+	attestAll(t, signer, ref, Registry{}, syftSBOM(t, "spdx"))
 	dir := t.TempDir()
 	policy := filepath.Join(dir, "policy.yaml")
 	if err := os.WriteFile(policy, renderVerifyImageSignatures(t, filepath.Join(root, "helm/policies"), func(values map[string]any) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 
@@ -69,11 +68,7 @@ func TestTransparencyLogOnlyWhenAsked(t *testing.T) {
 	if _, err := logged.SignImage(ctx, ref, reg, nil); err != nil {
 		t.Fatal(err)
 	}
-	sbom, err := os.ReadFile("../sbom/testdata/syft-spdx.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := logged.AttestImage(ctx, ref, reg, SPDXJSON, sbom); err != nil {
+	if err := logged.AttestImage(ctx, ref, reg, SPDXJSON, syftSBOM(t, "spdx")); err != nil {
 		t.Fatal(err)
 	}
 	if len(rekor.entries) != 2 || rekor.entries[0]["kind"] != "hashedrekord" || rekor.entries[1]["kind"] != "dsse" {
