@@ -131,6 +131,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		r.postgres = append(r.postgres, ceiling)
 	}
+	if r.floor, r.floorCPU, err = measureFloor(ctx, o); err != nil {
+		return err
+	}
 	if r.peakRSS, err = peakRSS(server.Process.Pid); err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ type report struct {
 	backend  []loadreport.Result // list, get, create
 	postgres []ceiling           // the same operations, PostgreSQL alone
 	cpu      []cpuSplit          // during each operation's load
+	floor    loadreport.Result   // get by id from a server that does no work
+	floorCPU cpuSplit
 
 	peakRSS int // KiB
 	allocs  allocs
@@ -46,6 +48,8 @@ func (r report) print(out io.Writer) {
 	atMost("list p99", list.P99ms, goalListP99)
 	atLeast("get by id", get.RPS, goalGetRPS, "req/s")
 	atMost("get by id p99", get.P99ms, goalGetP99)
+	fmt.Fprintf(tw, "floor: get from bare net/http, no work\t%.0f req/s, p99 %.2f ms\t(reported: no server does better here)\t\n",
+		r.floor.RPS, r.floor.P99ms)
 	fmt.Fprintf(tw, "create\t%.0f req/s\t(reported)\t\n", create.RPS)
 	atMost("create p99", create.P99ms, goalCreateP99)
 	for i, c := range r.postgres {
@@ -64,12 +68,15 @@ func (r report) print(out io.Writer) {
 	fmt.Fprintln(out, "\nper operation (loadgen), and where the cores went per request (/proc: less swayed than req/s by a loaded machine):")
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\trequests\terrors\treq/s\tp50 ms\tp99 ms\tCPU µs/req: server\tPostgreSQL\tloadgen\t")
-	for i, b := range r.backend {
+	row := func(name string, b loadreport.Result, c cpuSplit) {
 		per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.Requests) }
-		c := r.cpu[i]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t\n", b.Op, b.Requests, b.Errors, b.RPS, b.P50ms, b.P99ms,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.0f\t%.0f\t%.0f\t\n", name, b.Requests, b.Errors, b.RPS, b.P50ms, b.P99ms,
 			per(c.server), per(c.postgres), per(c.loadgen))
 	}
+	for i, b := range r.backend {
+		row(b.Op, b, r.cpu[i])
+	}
+	row("floor get", r.floor, r.floorCPU)
 	tw.Flush()
 }
 
