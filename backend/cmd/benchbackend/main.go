@@ -2,8 +2,9 @@
 // PostgreSQL cluster, runs the server binary against it, seeds 10,000 tasks,
 // then measures one operation at a time (list a page of 50, get by id,
 // create) with the loadgen binary as a second process, and the same queries
-// against PostgreSQL alone with pgbench at the same concurrency. It prints
-// every figure next to the goal of issue 15 and tears everything down.
+// against PostgreSQL alone with pgbench at the same concurrency, and last the
+// floor: a server that does no work, to the same loadgen. It prints every
+// figure next to the goal of issue 15 and tears everything down.
 // Goals are reported, never enforced: the machine's load decides too much.
 package main
 
