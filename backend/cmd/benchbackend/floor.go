@@ -23,8 +23,9 @@ var (
 // measureFloor drives a bare net/http server, in this process, that answers
 // every get by id with floorTask: no middleware, no database. The load
 // generator, its concurrency and the cores it shares are the same as for the
-// backend, so its p99 is what scheduling alone costs on this machine, and no
-// handler that does work can be faster. The CPU is this process's own.
+// backend, so its p99 is what HTTP and the sharing of the cores alone cost on
+// this machine: no server that does work can beat it. The CPU is this
+// process's own, idle but for this server meanwhile.
 func measureFloor(ctx context.Context, o options) (loadreport.Result, cpuSplit, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
