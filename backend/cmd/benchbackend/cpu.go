@@ -102,10 +102,13 @@ type cpuReading struct {
 	postgres map[int]time.Duration
 }
 
+// noPostgres is readCPU's postmaster for a load that has no database (the floor).
+const noPostgres = 0
+
 func readCPU(server, postmaster int) (cpuReading, error) {
 	s, err := cpuTime(server)
-	if err != nil {
-		return cpuReading{}, err
+	if err != nil || postmaster == noPostgres {
+		return cpuReading{server: s}, err
 	}
 	p, err := familyCPU(postmaster)
 	return cpuReading{server: s, postgres: p}, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -36,13 +35,7 @@ func measureFloor(ctx context.Context, o options) (loadreport.Result, cpuSplit, 
 	go func() { served <- srv.Serve(ln) }()
 	defer func() { _ = srv.Close(); <-served }()
 
-	before, err := cpuTime(os.Getpid())
-	if err != nil {
-		return loadreport.Result{}, cpuSplit{}, err
-	}
-	res, loadCPU, err := runLoad(ctx, o, "http://"+ln.Addr().String(), "get")
-	after, cpuErr := cpuTime(os.Getpid())
-	return res, cpuSplit{server: after - before, loadgen: loadCPU}, errors.Join(err, cpuErr)
+	return measureLoad(ctx, o, "http://"+ln.Addr().String(), "get", os.Getpid(), noPostgres)
 }
 
 // floorHandler serves what loadgen asks of it: one listing page (the ids to

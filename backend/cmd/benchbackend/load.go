@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,4 +30,19 @@ func runLoad(ctx context.Context, o options, base, op string) (loadreport.Result
 		return res, 0, fmt.Errorf("loadgen %s: %d requests, %d errors: %v", op, res.Requests, res.Errors, err)
 	}
 	return res, load.ProcessState.UserTime() + load.ProcessState.SystemTime(), nil
+}
+
+// measureLoad is runLoad with the CPU each process used meanwhile: the server
+// (pid server), PostgreSQL (the family of postmaster, or none when it is
+// noPostgres) and the load generator. The backend and the floor are measured
+// by it alike.
+func measureLoad(ctx context.Context, o options, base, op string, server, postmaster int) (loadreport.Result, cpuSplit, error) {
+	before, err := readCPU(server, postmaster)
+	if err != nil {
+		return loadreport.Result{}, cpuSplit{}, err
+	}
+	res, loadCPU, err := runLoad(ctx, o, base, op)
+	after, cpuErr := readCPU(server, postmaster)
+	split := cpuSplit{server: after.server - before.server, postgres: grown(before.postgres, after.postgres), loadgen: loadCPU}
+	return res, split, errors.Join(err, cpuErr)
 }

@@ -111,13 +111,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if prof != nil {
 			stopProfile = prof.start(ctx, op, o.duration)
 		}
-		before, err := readCPU(server.Process.Pid, postmaster)
-		if err != nil {
-			return err
-		}
-		res, loadCPU, err := runLoad(ctx, o, base, op)
-		after, cpuErr := readCPU(server.Process.Pid, postmaster)
-		err = errors.Join(err, cpuErr)
+		res, split, err := measureLoad(ctx, o, base, op, server.Process.Pid, postmaster)
 		if stopProfile != nil {
 			err = errors.Join(err, stopProfile())
 		}
@@ -125,7 +119,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		r.backend = append(r.backend, res)
-		r.cpu = append(r.cpu, cpuSplit{server: after.server - before.server, postgres: grown(before.postgres, after.postgres), loadgen: loadCPU})
+		r.cpu = append(r.cpu, split)
 		ceiling, err := pgbench(ctx, cluster, o, op)
 		if err != nil {
 			return err
