@@ -6,7 +6,7 @@ import "runtime/debug"
 // live heap is about 1 MB, so at Go's default (100) the collector ran some 50
 // times a second under the benchmark's load (GODEBUG=gctrace=1). At 400 the
 // list served about 10% more requests with a lower p99, for a peak RSS of
-// 34 MiB instead of 22 (make bench-backend, backend/README.md).
+// 33 MiB instead of 21 (make bench-backend, backend/README.md).
 const defaultGCPercent = 400
 
 // tuneGC applies defaultGCPercent when GOGC is not set: an operator's GOGC
