@@ -130,9 +130,15 @@ func databaseURL(getenv func(string) string) (string, []string) {
 		Host:   net.JoinHostPort(host, port),
 		Path:   "/" + db,
 	}
+	q := url.Values{}
 	if mode := strings.TrimSpace(getenv("POSTGRES_SSLMODE")); mode != "" {
-		u.RawQuery = url.Values{"sslmode": {mode}}.Encode()
+		q.Set("sslmode", mode)
 	}
+	// The CA bundle that verify-full checks the server against (RDS's, for one).
+	if ca := strings.TrimSpace(getenv("POSTGRES_SSLROOTCERT")); ca != "" {
+		q.Set("sslrootcert", ca)
+	}
+	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
 

@@ -1,9 +1,20 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"log/slog"
+	"math/big"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -41,6 +52,42 @@ func TestLoadFromPostgresVariables(t *testing.T) {
 	if cfg.DatabaseTarget != "host=db port=6543 user=app database=tasks" {
 		t.Fatalf("target %q", cfg.DatabaseTarget)
 	}
+}
+
+// An external database (RDS): verify-full against a mounted CA bundle, no DATABASE_URL.
+func TestLoadPassesTLSSettingsOfPostgresVariables(t *testing.T) {
+	ca := writeCA(t) // pgx reads the bundle when it parses the URL: a missing one is a configuration error
+	cfg, err := Load(env(map[string]string{
+		"POSTGRES_HOST": "db.example.rds.amazonaws.com", "POSTGRES_USER": "app", "POSTGRES_PASSWORD": "pw",
+		"POSTGRES_DB": "tasks", "POSTGRES_SSLMODE": "verify-full", "POSTGRES_SSLROOTCERT": ca,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "postgres://app:pw@db.example.rds.amazonaws.com:5432/tasks?" + url.Values{"sslmode": {"verify-full"}, "sslrootcert": {ca}}.Encode()
+	if cfg.DatabaseURL != want {
+		t.Errorf("DatabaseURL = %q, want %q", cfg.DatabaseURL, want)
+	}
+}
+
+// writeCA writes a self-signed CA certificate (PEM) and returns its path.
+func writeCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestLoadErrorsNameTheVariableAndHideThePassword(t *testing.T) {
