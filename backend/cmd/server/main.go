@@ -1,6 +1,6 @@
 // Command server is the taskboard REST API. See backend/README.md.
 //
-// Usage: server [serve|healthcheck|version]
+// Usage: server [serve|healthcheck|backup|restore|version]
 package main
 
 import (

@@ -30,10 +30,14 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
+	case "backup":
+		return runBackup(ctx, args[2:], getenv, stdout)
+	case "restore":
+		return runRestore(ctx, args[2:], getenv, stdout)
 	case "version":
 		info := buildinfo.Get()
 		_, err := fmt.Fprintf(stdout, "version=%s commit=%s buildTime=%s\n", info.Version, info.Commit, info.BuildTime)
 		return err
 	}
-	return usage(fmt.Errorf("unknown command %q (want serve, healthcheck or version)", sub))
+	return usage(fmt.Errorf("unknown command %q (want serve, healthcheck, backup, restore or version)", sub))
 }

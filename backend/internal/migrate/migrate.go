@@ -79,50 +79,60 @@ func load(fsys fs.FS, dir string) ([]Migration, error) {
 
 // Apply brings the schema up to date and returns the versions it applied.
 func Apply(ctx context.Context, pool *pgxpool.Pool) ([]int, error) {
+	var applied []int
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var err error
+		applied, err = ApplyTx(ctx, tx, Latest())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return applied, nil
+}
+
+// ApplyTx applies, inside the caller's transaction, the migrations up to and
+// including version upTo. A restore uses it to rebuild the schema a backup was
+// taken at, in the same transaction as the data; the server then migrates on.
+func ApplyTx(ctx context.Context, tx pgx.Tx, upTo int) ([]int, error) {
 	ms, err := All()
 	if err != nil {
 		return nil, err
 	}
-	var applied []int
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		// Transaction-scoped: released on commit, rollback, or a dropped connection.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey); err != nil {
-			return fmt.Errorf("take migration lock: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    integer     PRIMARY KEY,
-			name       text        NOT NULL,
-			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-			return fmt.Errorf("create schema_migrations: %w", err)
-		}
-		done := map[int]bool{}
-		rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
-		if err != nil {
-			return fmt.Errorf("read schema_migrations: %w", err)
-		}
-		versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-		if err != nil {
-			return fmt.Errorf("read schema_migrations: %w", err)
-		}
-		for _, v := range versions {
-			done[int(v)] = true
-		}
-		for _, m := range ms {
-			if done[m.Version] {
-				continue
-			}
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return fmt.Errorf("apply %s: %w", m.Name, err)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-				return fmt.Errorf("record %s: %w", m.Name, err)
-			}
-			applied = append(applied, m.Version)
-		}
-		return nil
-	})
+	// Transaction-scoped: released on commit, rollback, or a dropped connection.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey); err != nil {
+		return nil, fmt.Errorf("take migration lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer     PRIMARY KEY,
+		name       text        NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	done := map[int]bool{}
+	for _, v := range versions {
+		done[int(v)] = true
+	}
+	var applied []int
+	for _, m := range ms {
+		if done[m.Version] || m.Version > upTo {
+			continue
+		}
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return nil, fmt.Errorf("apply %s: %w", m.Name, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+			return nil, fmt.Errorf("record %s: %w", m.Name, err)
+		}
+		applied = append(applied, m.Version)
 	}
 	return applied, nil
 }

@@ -110,6 +110,21 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Wipe is a lost volume: it stops the server, removes its data directory,
+// initialises a fresh one and starts it again on the same port.
+func (c *Cluster) Wipe(ctx context.Context) error {
+	if err := c.Stop(ctx); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(c.dataDir()); err != nil {
+		return err
+	}
+	if err := c.init(ctx); err != nil {
+		return err
+	}
+	return c.Start(ctx)
+}
+
 // Close stops the server and removes every file of the cluster.
 func (c *Cluster) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

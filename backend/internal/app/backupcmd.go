@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/backup"
+	"github.com/devsecops-reference/taskboard/backend/internal/config"
+)
+
+// backupTimeout bounds one run, below any sane schedule interval; the Job's
+// activeDeadlineSeconds is the outer bound.
+const backupTimeout = 2 * time.Hour
+
+// runBackup is `server backup`: one backup to S3, then one success line. Any
+// failure returns an error, so the process exits non-zero and the Job fails.
+func runBackup(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	if fs.NArg() > 0 {
+		return usage(fmt.Errorf("backup takes no arguments, got %q", fs.Args()))
+	}
+	cfg, s3cfg, err := backupConfig(getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
+	defer cancel()
+	store, err := backup.NewS3Store(ctx, s3cfg)
+	if err != nil {
+		return err
+	}
+	conn, err := connect(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", cfg.DatabaseTarget, err)
+	}
+	defer conn.Close(context.Background())
+	r, err := backup.Backup(ctx, conn, store, s3cfg.Prefix, os.TempDir(), time.Now())
+	if err != nil {
+		return fmt.Errorf("backup failed: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "backup ok: %s sha256=%s bytes=%d rows=%d schema=%d server=%s took=%s\n",
+		r.Object, r.SHA256, r.Bytes, r.Rows(), r.Manifest.SchemaVersion, r.Manifest.ServerVersion, r.Took.Round(time.Millisecond))
+	return err
+}
+
+// runRestore is `server restore [-key KEY] [-overwrite-database NAME]`.
+func runRestore(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	key := fs.String("key", "", "object key of the backup to restore (default: the newest under BACKUP_S3_PREFIX)")
+	overwrite := fs.String("overwrite-database", "", "replace the rows of this database (must be its name) if it holds any")
+	if err := fs.Parse(args); err != nil {
+		return usage(err)
+	}
+	if fs.NArg() > 0 {
+		return usage(fmt.Errorf("restore takes only flags, got %q", fs.Args()))
+	}
+	cfg, s3cfg, err := backupConfig(getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
+	defer cancel()
+	store, err := backup.NewS3Store(ctx, s3cfg)
+	if err != nil {
+		return err
+	}
+	r, err := backup.Restore(ctx, store, s3cfg.Prefix, *key, os.TempDir(), *overwrite,
+		func(ctx context.Context) (*pgx.Conn, error) { return connect(ctx, cfg) })
+	if err != nil {
+		return fmt.Errorf("restore failed: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "restore ok: %s sha256=%s rows=%d schema=%d taken=%s server=%s took=%s\n",
+		r.Object, r.SHA256, r.Rows(), r.Manifest.SchemaVersion, r.Manifest.CreatedAt.Format(time.RFC3339),
+		r.Manifest.ServerVersion, r.Took.Round(time.Millisecond))
+	return err
+}
+
+func backupConfig(getenv func(string) string) (config.Config, backup.S3Config, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, backup.S3Config{}, usage(err)
+	}
+	s3cfg, err := backup.S3ConfigFromEnv(getenv)
+	if err != nil {
+		return cfg, s3cfg, usage(err)
+	}
+	return cfg, s3cfg, nil
+}
+
+func connect(ctx context.Context, cfg config.Config) (*pgx.Conn, error) {
+	cc, err := pgx.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if cc.ConnectTimeout == 0 {
+		cc.ConnectTimeout = 10 * time.Second
+	}
+	return pgx.ConnectConfig(ctx, cc)
+}
