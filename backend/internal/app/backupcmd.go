@@ -52,11 +52,14 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	return err
 }
 
-// runRestore is `server restore [-key KEY] [-overwrite-database NAME]`.
+// runRestore is `server restore [-key KEY] [-overwrite-database NAME]`. The
+// flags default to RESTORE_KEY and RESTORE_OVERWRITE_DATABASE: a Job created
+// from the chart's restore CronJob gets them with `kubectl set env`, since
+// `kubectl create job --from` cannot change a container's arguments.
 func runRestore(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	key := fs.String("key", "", "object key of the backup to restore (default: the newest under BACKUP_S3_PREFIX)")
-	overwrite := fs.String("overwrite-database", "", "replace the rows of this database (must be its name) if it holds any")
+	key := fs.String("key", getenv("RESTORE_KEY"), "object key of the backup to restore (default: $RESTORE_KEY, else the newest under BACKUP_S3_PREFIX)")
+	overwrite := fs.String("overwrite-database", getenv("RESTORE_OVERWRITE_DATABASE"), "replace the rows of this database (must be its name) if it holds any (default: $RESTORE_OVERWRITE_DATABASE)")
 	if err := fs.Parse(args); err != nil {
 		return usage(err)
 	}

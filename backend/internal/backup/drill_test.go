@@ -110,8 +110,10 @@ func TestDrill(t *testing.T) {
 		}
 	}
 
-	// With the name given, the good backup replaces the data (the task written after it goes).
-	runServer(t, ctx, env, "restore", "-key", key, "-overwrite-database", dbName)
+	// With the name given, the good backup replaces the data (the task written after it goes);
+	// through the variables a Job made from the chart's restore CronJob is given.
+	env["RESTORE_KEY"], env["RESTORE_OVERWRITE_DATABASE"] = key, dbName
+	runServer(t, ctx, env, "restore")
 	compareSnapshots(t, before, snapshot(t, ctx, url))
 }
 
