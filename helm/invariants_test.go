@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -48,6 +49,9 @@ func workloads(t *testing.T, objs []object) []workload {
 		case "Pod":
 			p := decode[corev1.Pod](t, o)
 			out = append(out, workload{o, nil, p.Spec, p.Labels})
+		case "CronJob":
+			c := decode[batchv1.CronJob](t, o)
+			out = append(out, workload{o, nil, c.Spec.JobTemplate.Spec.Template.Spec, c.Spec.JobTemplate.Spec.Template.Labels})
 		}
 	}
 	return out
@@ -59,14 +63,19 @@ var valueSets = []struct {
 }{
 	{"defaults", appDefaultValues},
 	{"production", appProductionValues},
+	{"external-database", appExternalDatabaseValues},
 }
+
+// The workloads of each value set: frontend, backend and the helm test pod; the StatefulSet
+// unless the database is external; the backup and restore CronJobs where backups are on.
+var workloadCount = map[string]int{"defaults": 4, "production": 6, "external-database": 3}
 
 func TestWorkloadsAreHardened(t *testing.T) {
 	for _, vs := range valueSets {
 		t.Run(vs.name, func(t *testing.T) {
 			ws := workloads(t, mustRender(t, appChart, vs.values))
-			if len(ws) != 4 { // frontend, backend, postgresql, helm test pod
-				t.Fatalf("want 4 workloads, got %d", len(ws))
+			if len(ws) != workloadCount[vs.name] {
+				t.Fatalf("want %d workloads, got %d", workloadCount[vs.name], len(ws))
 			}
 			for _, w := range ws {
 				checkPodHardening(t, w)
@@ -127,8 +136,8 @@ func checkPodHardening(t *testing.T, w workload) {
 		if strings.HasSuffix(c.Image, ":latest") || (!strings.Contains(c.Image, "@sha256:") && !strings.Contains(c.Image[strings.LastIndex(c.Image, "/")+1:], ":")) {
 			t.Errorf("%s: image %q is untagged or latest", where, c.Image)
 		}
-		if w.owner.Kind == "Pod" {
-			continue // the helm test pod runs once: no probes
+		if w.owner.Kind == "Pod" || w.owner.Kind == "CronJob" {
+			continue // the helm test pod and the Jobs run once: no probes
 		}
 		if c.ReadinessProbe == nil || c.LivenessProbe == nil {
 			t.Errorf("%s: readiness and liveness probes are required", where)
@@ -223,6 +232,9 @@ func TestServicesTargetExistingPorts(t *testing.T) {
 						t.Errorf("%s: targetPort %s does not exist in %s", o, sp.TargetPort.String(), targets[0].owner)
 					}
 				}
+			}
+			if len(find(objs, "StatefulSet")) == 0 {
+				return // an external database: no StatefulSet, no headless Service
 			}
 			sts := decode[appsv1.StatefulSet](t, get(t, objs, "StatefulSet", "taskboard-postgresql"))
 			hl := decode[corev1.Service](t, get(t, objs, "Service", sts.Spec.ServiceName))
@@ -459,6 +471,10 @@ func TestNetworkPolicyFlows(t *testing.T) {
 		{"postgresql", "backend", false},
 		{"backend", "frontend", false},
 		{"test", "postgresql", false},
+		{"backup", "postgresql", true},
+		{"restore", "postgresql", true},
+		{"backup", "backend", false},
+		{"restore", "frontend", false},
 	}
 	for _, f := range flows {
 		got := allowed(policies, pods[f.from], pods[f.to], port[f.to])

@@ -89,12 +89,100 @@ kube-score/ignore: container-image-pull-policy
 {{- end -}}
 {{- end -}}
 
-{{/* Fails rendering unless the database password comes from somewhere. */}}
+{{/*
+Fails rendering unless the database credentials come from somewhere: the StatefulSet's password
+(or existingSecret), or, with postgresql.enabled false, the external database's host and Secret.
+*/}}
 {{- define "taskboard.validateAuth" -}}
+{{- if .Values.postgresql.enabled -}}
 {{- if not .Values.postgresql.auth.existingSecret -}}
 {{- $_ := required "postgresql.auth.password is required (or set postgresql.auth.existingSecret): no password is ever generated" .Values.postgresql.auth.password -}}
 {{- end -}}
+{{- else -}}
+{{- $db := .Values.externalDatabase -}}
+{{- $_ := required "externalDatabase.host is required when postgresql.enabled is false" $db.host -}}
+{{- $_ := required "externalDatabase.existingSecret is required when postgresql.enabled is false (a Secret with the password)" $db.existingSecret -}}
+{{- if has $db.sslmode (list "verify-ca" "verify-full") -}}
+{{- $_ := required (printf "externalDatabase.caBundle.configMap is required with sslmode %s (for RDS: a ConfigMap of global-bundle.pem)" $db.sslmode) $db.caBundle.configMap -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where the external database's CA bundle is mounted (POSTGRES_SSLROOTCERT). */}}
+{{- define "taskboard.dbCADir" -}}/etc/taskboard/db-ca{{- end -}}
+
+{{/*
+The database settings of every container of ours that connects (backend, backup, restore): the
+chart's Secret's DATABASE_URL with the StatefulSet, else POSTGRES_* for the external database,
+its password from the user's Secret and TLS verified against the mounted CA bundle.
+*/}}
+{{- define "taskboard.databaseEnv" -}}
+{{- if .Values.postgresql.enabled -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "taskboard.secretName" . }}
+      key: database-url
+- name: POSTGRES_HOST
+  value: {{ include "taskboard.postgresqlName" . }}
+- name: POSTGRES_PORT
+  value: {{ .Values.postgresql.service.port | quote }}
+- name: POSTGRES_USER
+  value: {{ .Values.postgresql.auth.username | quote }}
+- name: POSTGRES_DB
+  value: {{ .Values.postgresql.auth.database | quote }}
+{{- else -}}
+{{- $db := .Values.externalDatabase -}}
+- name: POSTGRES_HOST
+  value: {{ $db.host | quote }}
+- name: POSTGRES_PORT
+  value: {{ $db.port | quote }}
+- name: POSTGRES_USER
+  value: {{ $db.username | quote }}
+- name: POSTGRES_DB
+  value: {{ $db.database | quote }}
+- name: POSTGRES_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db.existingSecret }}
+      key: {{ $db.passwordKey }}
+- name: POSTGRES_SSLMODE
+  value: {{ $db.sslmode | quote }}
+{{- if $db.caBundle.configMap }}
+- name: POSTGRES_SSLROOTCERT
+  value: {{ printf "%s/%s" (include "taskboard.dbCADir" .) $db.caBundle.key | quote }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/* The CA bundle's volume and mount (external database only). Call with the root context. */}}
+{{- define "taskboard.dbCAVolume" -}}
+{{- if and (not .Values.postgresql.enabled) .Values.externalDatabase.caBundle.configMap -}}
+- name: db-ca
+  configMap:
+    name: {{ .Values.externalDatabase.caBundle.configMap }}
+    items:
+      - key: {{ .Values.externalDatabase.caBundle.key }}
+        path: {{ .Values.externalDatabase.caBundle.key }}
+{{- end -}}
+{{- end -}}
+{{- define "taskboard.dbCAMount" -}}
+{{- if and (not .Values.postgresql.enabled) .Values.externalDatabase.caBundle.configMap -}}
+- name: db-ca
+  mountPath: {{ include "taskboard.dbCADir" . }}
+  readOnly: true
+{{- end -}}
+{{- end -}}
+
+{{/* Fails rendering when backups are on without a bucket: never a CronJob that uploads nowhere. */}}
+{{- define "taskboard.validateBackup" -}}
+{{- if .Values.backup.enabled -}}
+{{- $_ := required "backup.s3.bucket is required when backup.enabled is true" .Values.backup.s3.bucket -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "taskboard.backupName" -}}{{ include "taskboard.fullname" . }}-backup{{- end -}}
+{{- define "taskboard.restoreName" -}}{{ include "taskboard.fullname" . }}-restore{{- end -}}
 
 {{- define "taskboard.backendUrl" -}}
 {{- default (printf "http://%s:%d" (include "taskboard.backendName" .) (int .Values.backend.service.port)) .Values.frontend.backendUrl -}}
@@ -165,4 +253,88 @@ affinity:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+The pod template of the backup and restore Jobs: the backend image, its uid, its hardening, the
+database settings and BACKUP_S3_*. Call with (dict "ctx" $ "component" "backup" "args" (list ...)).
+*/}}
+{{- define "taskboard.backupPod" -}}
+{{- $ := .ctx -}}
+{{- $be := $.Values.backend -}}
+{{- $b := $.Values.backup -}}
+{{- $uid := dict "uid" $be.runAsUser "gid" $be.runAsGroup -}}
+metadata:
+  labels:
+    {{- include "taskboard.componentLabels" (dict "ctx" $ "component" .component) | nindent 4 }}
+  {{- with include "taskboard.pullPolicyScoreAnnotation" $be.image }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
+spec:
+  serviceAccountName: {{ include "taskboard.backupName" $ }}
+  automountServiceAccountToken: false
+  restartPolicy: Never
+  {{- include "taskboard.imagePullSecrets" $ | nindent 2 }}
+  securityContext:
+    {{- include "taskboard.podSecurityContext" $uid | nindent 4 }}
+  {{- include "taskboard.scheduling" $b | nindent 2 }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "taskboard.image" $be.image | quote }}
+      imagePullPolicy: {{ include "taskboard.pullPolicy" $be.image }}
+      args:
+        {{- toYaml .args | nindent 8 }}
+      securityContext:
+        {{- include "taskboard.containerSecurityContext" $uid | nindent 8 }}
+      env:
+        {{- include "taskboard.databaseEnv" $ | nindent 8 }}
+        - name: BACKUP_S3_BUCKET
+          value: {{ $b.s3.bucket | quote }}
+        - name: BACKUP_S3_PREFIX
+          value: {{ $b.s3.prefix | quote }}
+        - name: BACKUP_S3_SSE
+          value: {{ $b.s3.sse | quote }}
+        {{- with $b.s3.kmsKeyId }}
+        - name: BACKUP_S3_KMS_KEY_ID
+          value: {{ . | quote }}
+        {{- end }}
+        {{- with $b.s3.region }}
+        - name: AWS_REGION
+          value: {{ . | quote }}
+        {{- end }}
+      resources:
+        {{- toYaml $b.resources | nindent 8 }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        {{- with include "taskboard.dbCAMount" $ }}
+        {{- . | nindent 8 }}
+        {{- end }}
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ $b.tmpSizeLimit }}
+    {{- with include "taskboard.dbCAVolume" $ }}
+    {{- . | nindent 4 }}
+    {{- end }}
+{{- end -}}
+
+{{/* NetworkPolicy egress rule to the database: the StatefulSet's pods, or externalDatabase.egressTo. */}}
+{{- define "taskboard.databaseEgress" -}}
+{{- if .Values.postgresql.enabled -}}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "taskboard.selectorLabels" (dict "ctx" . "component" "postgresql") | nindent 10 }}
+  ports:
+    - port: 5432
+      protocol: TCP
+{{- else -}}
+- to:
+    {{- toYaml .Values.externalDatabase.egressTo | nindent 4 }}
+  ports:
+    - port: {{ .Values.externalDatabase.port }}
+      protocol: TCP
+{{- end -}}
 {{- end -}}
