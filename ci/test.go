@@ -84,10 +84,17 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 		WithWorkdir("/src")
 	g := testreports.GoTest{
 		Dir: goReportsPath, JUnit: testreports.JUnitGoBackend, Cobertura: testreports.CoberturaGoBackend,
-		JSON: testreports.GoTestJSONBackend, Packages: p.GoPackages,
+		JSON: testreports.GoTestJSONBackend, Packages: p.GoPackages, Skip: backupDrillTests,
 	}
-	return p.runGoTests(ctx, c, "go test "+g.QuotedPackages(), "test-backend.log", g)
+	res := p.runGoTests(ctx, c, "go test "+g.QuotedPackages(), "test-backend.log", g)
+	res.details += "; the backup drill (versitygw) left to make test"
+	return res
 }
+
+// backupDrillTests need versitygw, an S3 server that scripts/tool-versitygw.sh compiles from the
+// Go module proxy (minutes, and modules the root go.mod does not list, so an offline GOPROXY
+// cannot serve them): make test runs them, the test stage leaves them out and says so.
+const backupDrillTests = "^(TestDrill|TestBackupFailsWhenTheUploadFails)$"
 
 // cliBuiltTests are the module's tests that build a CLI from source that no pinned image has
 // (cosign v3, Kyverno with the attestation fix): minutes each, and network. make test runs them;
