@@ -56,9 +56,11 @@ func workloads(t *testing.T, objs []object) []workload {
 var valueSets = []struct {
 	name   string
 	values []string
+	// The policies chart's values of the same environment.
+	policies []string
 }{
-	{"defaults", appDefaultValues},
-	{"production", appProductionValues},
+	{"defaults", appDefaultValues, policiesCIValues},
+	{"production", appProductionValues, policiesProdValues},
 }
 
 func TestWorkloadsAreHardened(t *testing.T) {

@@ -22,9 +22,10 @@ const noSignatureCheck = "verifyImageSignatures: {enabled: false}"
 func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 	kyverno := tool(t, "kyverno")
 	dir := t.TempDir()
-	policies := writeManifests(t, dir, "policies.yaml", mustRender(t, policiesChart, policiesCIValues, noSignatureCheck))
 	for _, vs := range valueSets {
 		t.Run(vs.name, func(t *testing.T) {
+			// The same environment's policies: production's registries are not the defaults'.
+			policies := writeManifests(t, dir, "policies-"+vs.name+".yaml", mustRender(t, policiesChart, vs.policies, noSignatureCheck))
 			objs := mustRender(t, appChart, vs.values)
 			app := writeManifests(t, dir, "app-"+vs.name+".yaml", objs)
 			out, err := run(t, dir, kyverno, "apply", policies, "--resource", app,
@@ -47,8 +48,8 @@ func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 					t.Errorf("%s on %v: %s %s", r.Policy, r.Resources, r.Result, r.Message)
 				}
 			}
-			// 3 policies x (frontend, backend, postgresql, test pod).
-			if want := 3 * len(workloads(t, objs)); report.Summary.Pass != want || report.Summary.Fail+report.Summary.Error != 0 {
+			// 4 policies x (frontend, backend, postgresql, test pod).
+			if want := 4 * len(workloads(t, objs)); report.Summary.Pass != want || report.Summary.Fail+report.Summary.Error != 0 {
 				t.Errorf("summary %+v, want %d passes and nothing else", report.Summary, want)
 			}
 		})

@@ -81,7 +81,7 @@ func TestKyvernoAdmitsOnlyImagesSignedWithTheReleaseKey(t *testing.T) {
 func setPolicy(values map[string]any, publicKey, host string) {
 	values["failureAction"] = "Enforce"
 	vis := values["verifyImageSignatures"].(map[string]any)
-	vis["publicKey"] = publicKey
+	vis["publicKeys"] = []any{publicKey}
 	vis["imageReferences"] = []any{host + "/taskboard-backend*", host + "/taskboard-frontend*"}
 	requirement(values, "provenance")["sourceRepository"] = testRepository
 }
