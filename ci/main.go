@@ -80,6 +80,12 @@ type Pipeline struct {
 	// +private
 	Invocation string
 
+	// with-admission.
+	// +private
+	PolicyValues []string
+	// +private
+	AppValues []string
+
 	// with-git-ops.
 	// +private
 	GitRepoURL string

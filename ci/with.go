@@ -10,7 +10,9 @@ import (
 )
 
 // Every default of the module's settings is declared here, once: New applies them, and a with-*
-// method given an empty value keeps the current one.
+// method given an empty value keeps the current one. Three methods replace a whole setting
+// instead, because its parts belong together: with-ecr and with-registry (a registry with its
+// credentials), and with-cosign-key (a key with its password and transparency log).
 const (
 	// Google's mirror first (no rate limit), then GitHub's registry.
 	defaultTrivyDB     = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
@@ -24,11 +26,18 @@ const (
 	defaultSourceRepository = "https://github.com/devsecops-reference/taskboard"
 )
 
+// What the cluster admits, as argocd-application.yaml layers each chart's values files.
+var (
+	defaultPolicyValues = []string{"helm/policies/values.yaml", "helm/policies/values-production.yaml"}
+	defaultAppValues    = []string{"helm/app/values.yaml", "helm/app/values-production.yaml"}
+)
+
 func withDefaults(p *Pipeline) *Pipeline {
 	p.Severity, p.TrivyDB = trivyreport.DefaultSeverities, defaultTrivyDB
 	p.GitBranch, p.GitUsername, p.GitAuthor = defaultGitBranch, defaultGitUsername, defaultGitAuthor
 	p.ValuesPath, p.GoPackages = defaultValuesPath, []string{defaultGoPackages}
 	p.SourceRepository = defaultSourceRepository
+	p.PolicyValues, p.AppValues = defaultPolicyValues, defaultAppValues
 	return p
 }
 
@@ -73,8 +82,10 @@ func (p *Pipeline) WithValidation(
 	goPackages []string,
 ) *Pipeline {
 	c := *p
-	c.KubernetesVersion = kubernetesVersion
-	c.SkipKinds = skipKinds
+	c.KubernetesVersion = cmp.Or(kubernetesVersion, p.KubernetesVersion)
+	if len(skipKinds) > 0 {
+		c.SkipKinds = skipKinds
+	}
 	if len(goPackages) > 0 {
 		c.GoPackages = goPackages
 	}
@@ -129,7 +140,8 @@ func (p *Pipeline) withoutRegistry() *Pipeline {
 	return &c
 }
 
-// WithCosignKey signs with this Cosign key instead of an ephemeral key pair.
+// WithCosignKey signs with this Cosign key instead of an ephemeral key pair. It replaces an
+// earlier with-cosign-key whole: a password or log left out is not taken from the earlier key.
 func (p *Pipeline) WithCosignKey(
 	// Cosign private key (cosign.key, encrypted PEM), e.g. env://COSIGN_PRIVATE_KEY.
 	key *dagger.Secret,
@@ -143,6 +155,30 @@ func (p *Pipeline) WithCosignKey(
 ) *Pipeline {
 	c := *p
 	c.CosignKey, c.CosignPassword, c.RekorURL = key, password, rekorUrl
+	return &c
+}
+
+// WithAdmission says where release reads what the cluster admits. Before it builds anything for
+// a registry of with-ecr or with-registry, release checks that the signature policy trusts its
+// key and covers the repositories it pushes to, and that the application chart pulls from them;
+// a fork that changed one and not the other is refused, naming the value to set.
+func (p *Pipeline) WithAdmission(
+	// The policies chart's values files, in the order Argo CD layers them;
+	// helm/policies/values.yaml,helm/policies/values-production.yaml unless given.
+	// +optional
+	policyValues []string,
+	// The application chart's values files, in the order Argo CD layers them;
+	// helm/app/values.yaml,helm/app/values-production.yaml unless given.
+	// +optional
+	appValues []string,
+) *Pipeline {
+	c := *p
+	if len(policyValues) > 0 {
+		c.PolicyValues = policyValues
+	}
+	if len(appValues) > 0 {
+		c.AppValues = appValues
+	}
 	return &c
 }
 
@@ -199,6 +235,7 @@ func (p *Pipeline) WithProvenance(
 	invocation string,
 ) *Pipeline {
 	c := *p
-	c.SourceRepository, c.BuilderID, c.Invocation = cmp.Or(repository, p.SourceRepository), builderId, invocation
+	c.SourceRepository, c.BuilderID = cmp.Or(repository, p.SourceRepository), cmp.Or(builderId, p.BuilderID)
+	c.Invocation = cmp.Or(invocation, p.Invocation)
 	return &c
 }
