@@ -109,6 +109,8 @@ func (r Request) roleError(err error, renewing bool) error {
 		}
 	case "InvalidIdentityToken", "IDPRejectedClaim":
 		msg += "; check the IAM OIDC identity provider: its URL must be the token's issuer, its audience api://AzureADTokenExchange"
+	case "ValidationError":
+		msg += "; " + FlagSessionDuration + " may not exceed the role's maximum session duration"
 	case "AccessDenied":
 		msg += "; check the role's trust policy: the Federated principal, and the :aud and :sub conditions against the token's claims"
 	}

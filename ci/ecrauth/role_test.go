@@ -202,6 +202,10 @@ func TestLoginStopsWhenSTSRefusesTheToken(t *testing.T) {
 			stsAnswer{code: "AccessDenied", message: "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
 			[]string{roleARN, "AccessDenied", "Not authorized", "trust policy"},
 		},
+		"session longer than the role allows": {
+			stsAnswer{code: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."},
+			[]string{roleARN, "ValidationError", "MaxSessionDuration", FlagSessionDuration},
+		},
 		"STS echoing the token": {
 			stsAnswer{code: "InvalidIdentityToken", message: "Token " + webIdentityToken + " is invalid"},
 			[]string{roleARN, "InvalidIdentityToken", "[redacted]"},
