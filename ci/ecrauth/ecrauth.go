@@ -142,7 +142,11 @@ func (s *Session) Login(ctx context.Context) (Credentials, error) {
 		}
 		// The SDK's error names the operation and AWS's error code; it never carries the
 		// request's credentials. Scrub anyway, in case a proxy echoes them back.
-		return Credentials{}, fmt.Errorf("ecr: GetAuthorizationToken: %s", req.scrub(err.Error()))
+		as := ""
+		if req.RoleARN != "" {
+			as = " as role " + req.RoleARN // its permission policy is what to check
+		}
+		return Credentials{}, fmt.Errorf("ecr: GetAuthorizationToken%s: %s", as, req.scrub(err.Error()))
 	}
 	if len(out.AuthorizationData) == 0 {
 		return Credentials{}, errors.New("ecr: GetAuthorizationToken returned no authorization data")

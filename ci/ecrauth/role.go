@@ -105,7 +105,7 @@ func (r Request) roleError(err error, renewing bool) error {
 		if renewing {
 			msg += "; the role's credentials ran out during the run and the token can no longer renew them: give " + FlagSessionDuration + " as long as the run"
 		} else {
-			msg += "; the token has expired: the pipeline must fetch it in the step just before dagger call"
+			msg += "; the token has expired: fetch it in the step just before dagger call (every call that reaches the registry exchanges it again)"
 		}
 	case "InvalidIdentityToken", "IDPRejectedClaim":
 		msg += "; check the IAM OIDC identity provider: its URL must be the token's issuer, its audience api://AzureADTokenExchange"

@@ -230,6 +230,23 @@ func TestLoginStopsWhenSTSRefusesTheToken(t *testing.T) {
 	}
 }
 
+// ECR refusing the role (its permission policy) names the role and ECR's code.
+func TestLoginNamesTheRoleECRRefuses(t *testing.T) {
+	ecrFake, _, req := startRole(t, stsAnswer{lifetime: time.Hour})
+	ecrFake.status = http.StatusBadRequest
+	ecrFake.body = `{"__type":"AccessDeniedException","message":"User: arn:aws:sts::123456789012:assumed-role/taskboard-release/taskboard-pipeline is not authorized to perform: ecr:GetAuthorizationToken"}`
+	_, err := Login(context.Background(), req)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"GetAuthorizationToken as role " + roleARN, "AccessDeniedException"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	assertNoSecrets(t, err.Error())
+}
+
 // Credentials that come within the expiry window of their end are renewed before the next ECR
 // call; credentials well within their lifetime are reused.
 func TestSessionRenewsTheRoleCredentialsNearExpiry(t *testing.T) {
