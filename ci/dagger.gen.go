@@ -724,6 +724,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg region", err))
 				}
 			}
+			var roleArn string
+			if inputArgs["roleArn"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["roleArn"]), &roleArn)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg roleArn", err))
+				}
+			}
+			var webIdentityToken *dagger.Secret
+			if inputArgs["webIdentityToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["webIdentityToken"]), &webIdentityToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg webIdentityToken", err))
+				}
+			}
+			var sessionDuration string
+			if inputArgs["sessionDuration"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sessionDuration"]), &sessionDuration)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sessionDuration", err))
+				}
+			}
 			var accessKeyId *dagger.Secret
 			if inputArgs["accessKeyId"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["accessKeyId"]), &accessKeyId)
@@ -752,7 +773,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg namespace", err))
 				}
 			}
-			return (*Pipeline).WithEcr(&parent, accountId, region, accessKeyId, secretAccessKey, sessionToken, namespace), nil
+			return (*Pipeline).WithEcr(&parent, accountId, region, roleArn, webIdentityToken, sessionDuration, accessKeyId, secretAccessKey, sessionToken, namespace)
 		case "WithGitOps":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -58,6 +58,12 @@ type Pipeline struct {
 	// +private
 	AwsRegion string
 	// +private
+	AwsRoleARN string
+	// +private
+	AwsWebIdentityToken *dagger.Secret
+	// +private
+	AwsSessionDuration string
+	// +private
 	AwsAccessKeyID *dagger.Secret
 	// +private
 	AwsSecretAccessKey *dagger.Secret

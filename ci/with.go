@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 
+	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/trivyreport"
 )
@@ -92,29 +93,56 @@ func (p *Pipeline) WithValidation(
 	return &c
 }
 
-// WithEcr releases to Amazon ECR. The login token comes from the AWS SDK inside the module;
-// the keys never reach a container.
+// WithEcr releases to Amazon ECR as an IAM role, assumed with the pipeline's OIDC token
+// (--role-arn, --web-identity-token), or with AWS keys (--access-key-id, --secret-access-key):
+// exactly one of the two. The login token comes from the AWS SDK inside the module; neither the
+// OIDC token nor the keys reach a container.
 func (p *Pipeline) WithEcr(
 	// AWS account that owns the registry (12 digits).
 	accountId string,
 	// AWS region of the registry, e.g. eu-west-1.
 	region string,
-	// AWS access key ID, e.g. env://AWS_ACCESS_KEY_ID.
+	// IAM role to assume with --web-identity-token, e.g.
+	// arn:aws:iam::123456789012:role/taskboard-release.
+	// +optional
+	roleArn string,
+	// OIDC token of the pipeline's service connection (workload identity federation), e.g.
+	// env://AWS_WEB_IDENTITY_TOKEN: AWS STS exchanges it for the role's temporary credentials.
+	// +optional
+	webIdentityToken *dagger.Secret,
+	// How long the role's credentials last, e.g. 2h: 15m to 12h, and no longer than the role's
+	// maximum session duration. STS's default (1h) unless given.
+	// +optional
+	sessionDuration string,
+	// AWS access key ID, e.g. env://AWS_ACCESS_KEY_ID, instead of a role.
+	// +optional
 	accessKeyId *dagger.Secret,
-	// AWS secret access key, e.g. env://AWS_SECRET_ACCESS_KEY.
+	// AWS secret access key, e.g. env://AWS_SECRET_ACCESS_KEY, with --access-key-id.
+	// +optional
 	secretAccessKey *dagger.Secret,
-	// AWS session token, for temporary credentials.
+	// AWS session token, for temporary keys.
 	// +optional
 	sessionToken *dagger.Secret,
 	// A path before the repository names, e.g. apps for apps/taskboard-backend.
 	// +optional
 	namespace string,
-) *Pipeline {
+) (*Pipeline, error) {
+	given := ecrauth.Given{
+		RoleARN: roleArn != "", WebIdentityToken: webIdentityToken != nil, SessionDuration: sessionDuration != "",
+		AccessKeyID: accessKeyId != nil, SecretAccessKey: secretAccessKey != nil, SessionToken: sessionToken != nil,
+	}
+	if err := given.Check(); err != nil {
+		return nil, err
+	}
+	if _, err := ecrauth.ParseSessionDuration(sessionDuration); err != nil {
+		return nil, err
+	}
 	c := p.withoutRegistry()
 	c.RegistryKind, c.EcrNamespace = "ecr", namespace
 	c.AwsAccountID, c.AwsRegion = accountId, region
+	c.AwsRoleARN, c.AwsWebIdentityToken, c.AwsSessionDuration = roleArn, webIdentityToken, sessionDuration
 	c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = accessKeyId, secretAccessKey, sessionToken
-	return c
+	return c, nil
 }
 
 // WithRegistry releases to any OCI registry that takes a username and password.
@@ -137,6 +165,7 @@ func (p *Pipeline) withoutRegistry() *Pipeline {
 	c := *p
 	c.RegistryKind, c.RegistryAddress, c.RegistryUsername, c.RegistryPassword = "", "", "", nil
 	c.EcrNamespace, c.AwsAccountID, c.AwsRegion, c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = "", "", "", nil, nil, nil
+	c.AwsRoleARN, c.AwsWebIdentityToken, c.AwsSessionDuration = "", nil, ""
 	return &c
 }
 
