@@ -203,3 +203,62 @@ func TestSignaturePolicyCoversTheReleasedImages(t *testing.T) {
 		}
 	}
 }
+
+// The registry policy acts where Argo CD deploys the application, and admits every image the
+// production release deploys there (the release's own through the signature policy's
+// references, the others through the pull-through cache's prefixes).
+func TestRegistryPolicyCoversTheApplication(t *testing.T) {
+	vals, err := readValues(append([]string{"policies/values.yaml"}, policiesProdValues...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restrict := vals["restrictImageRegistries"].(map[string]any)
+	data, err := os.ReadFile(argocdFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := parseManifests(map[string]string{"argocd-application.yaml": string(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var destinations []string
+	for _, o := range objs {
+		var a argoApplication
+		if o.Kind == "Application" {
+			mustUnmarshal(t, o.JSON, &a)
+			if a.Spec.Source.Path == "helm/app" {
+				destinations = append(destinations, a.Spec.Destination.Namespace)
+			}
+		}
+	}
+	if len(destinations) == 0 {
+		t.Fatal("no Application of helm/app in argocd-application.yaml")
+	}
+	for _, ns := range destinations {
+		found := false
+		for _, n := range restrict["namespaces"].([]any) {
+			found = found || n == ns
+		}
+		if !found {
+			t.Errorf("the application is deployed to %s, which restrictImageRegistries.namespaces %v leaves out", ns, restrict["namespaces"])
+		}
+	}
+	var prefixes []string
+	for _, ref := range vals["verifyImageSignatures"].(map[string]any)["imageReferences"].([]any) {
+		prefixes = append(prefixes, strings.TrimSuffix(ref.(string), "*"))
+	}
+	for _, p := range restrict["allowUnsigned"].([]any) {
+		prefixes = append(prefixes, p.(string))
+	}
+	for _, w := range workloads(t, mustRender(t, appChart, appProductionValues)) {
+		for _, c := range w.pod.Containers {
+			admitted := false
+			for _, p := range prefixes {
+				admitted = admitted || strings.HasPrefix(c.Image, p)
+			}
+			if !admitted {
+				t.Errorf("%s image %s: refused by restrict-image-registries (prefixes %v)", w.owner, c.Image, prefixes)
+			}
+		}
+	}
+}
