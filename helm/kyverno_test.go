@@ -27,7 +27,7 @@ func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 			// The same environment's policies: production's registries are not the defaults'.
 			policies := writeManifests(t, dir, "policies-"+vs.name+".yaml", mustRender(t, policiesChart, vs.policies, noSignatureCheck))
 			objs := mustRender(t, appChart, vs.values)
-			app := writeManifests(t, dir, "app-"+vs.name+".yaml", objs)
+			app := writeManifests(t, dir, "app-"+vs.name+".yaml", inNamespace(t, objs, namespace))
 			out, err := run(t, dir, kyverno, "apply", policies, "--resource", app,
 				"--policy-report", "--output-format", "json", "--remove-color")
 			if err != nil {
@@ -261,4 +261,26 @@ func TestRegistryPolicyCoversTheApplication(t *testing.T) {
 			}
 		}
 	}
+}
+
+// inNamespace sets the namespace a release installs into on the objects that name none, as Helm
+// and Argo CD do when they apply them: the registry policy matches by namespace.
+func inNamespace(t *testing.T, objs []object, ns string) []object {
+	t.Helper()
+	out := make([]object, len(objs))
+	for i, o := range objs {
+		var fields map[string]any
+		mustUnmarshal(t, o.JSON, &fields)
+		meta, _ := fields["metadata"].(map[string]any)
+		if _, set := meta["namespace"]; meta != nil && !set {
+			meta["namespace"] = ns
+		}
+		data, err := json.Marshal(fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.JSON = data
+		out[i] = o
+	}
+	return out
 }
