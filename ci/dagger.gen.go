@@ -89,6 +89,8 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 		SourceRepository   string
 		BuilderID          string
 		Invocation         string
+		PolicyValues       []string
+		AppValues          []string
 		GitRepoURL         string
 		GitToken           *dagger.Secret
 		GitBranch          string
@@ -125,6 +127,8 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.SourceRepository = r.SourceRepository
 	concrete.BuilderID = r.BuilderID
 	concrete.Invocation = r.Invocation
+	concrete.PolicyValues = r.PolicyValues
+	concrete.AppValues = r.AppValues
 	concrete.GitRepoURL = r.GitRepoURL
 	concrete.GitToken = r.GitToken
 	concrete.GitBranch = r.GitBranch
@@ -165,6 +169,8 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 		SourceRepository   string
 		BuilderID          string
 		Invocation         string
+		PolicyValues       []string
+		AppValues          []string
 		GitRepoURL         string
 		GitToken           *dagger.Secret
 		GitBranch          string
@@ -205,6 +211,8 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.SourceRepository = concrete.SourceRepository
 	r.BuilderID = concrete.BuilderID
 	r.Invocation = concrete.Invocation
+	r.PolicyValues = concrete.PolicyValues
+	r.AppValues = concrete.AppValues
 	r.GitRepoURL = concrete.GitRepoURL
 	r.GitToken = concrete.GitToken
 	r.GitBranch = concrete.GitBranch
@@ -647,6 +655,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*Pipeline).ValidateReports(&parent, ctx), nil
+		case "WithAdmission":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var policyValues []string
+			if inputArgs["policyValues"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["policyValues"]), &policyValues)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg policyValues", err))
+				}
+			}
+			var appValues []string
+			if inputArgs["appValues"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["appValues"]), &appValues)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg appValues", err))
+				}
+			}
+			return (*Pipeline).WithAdmission(&parent, policyValues, appValues), nil
 		case "WithCosignKey":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -695,6 +724,27 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg region", err))
 				}
 			}
+			var roleArn string
+			if inputArgs["roleArn"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["roleArn"]), &roleArn)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg roleArn", err))
+				}
+			}
+			var webIdentityToken *dagger.Secret
+			if inputArgs["webIdentityToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["webIdentityToken"]), &webIdentityToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg webIdentityToken", err))
+				}
+			}
+			var sessionDuration string
+			if inputArgs["sessionDuration"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["sessionDuration"]), &sessionDuration)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg sessionDuration", err))
+				}
+			}
 			var accessKeyId *dagger.Secret
 			if inputArgs["accessKeyId"] != nil {
 				err = json.Unmarshal([]byte(inputArgs["accessKeyId"]), &accessKeyId)
@@ -723,7 +773,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg namespace", err))
 				}
 			}
-			return (*Pipeline).WithEcr(&parent, accountId, region, accessKeyId, secretAccessKey, sessionToken, namespace), nil
+			return (*Pipeline).WithEcr(&parent, accountId, region, roleArn, webIdentityToken, sessionDuration, accessKeyId, secretAccessKey, sessionToken, namespace)
 		case "WithGitOps":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -58,6 +58,12 @@ type Pipeline struct {
 	// +private
 	AwsRegion string
 	// +private
+	AwsRoleARN string
+	// +private
+	AwsWebIdentityToken *dagger.Secret
+	// +private
+	AwsSessionDuration string
+	// +private
 	AwsAccessKeyID *dagger.Secret
 	// +private
 	AwsSecretAccessKey *dagger.Secret
@@ -79,6 +85,12 @@ type Pipeline struct {
 	BuilderID string
 	// +private
 	Invocation string
+
+	// with-admission.
+	// +private
+	PolicyValues []string
+	// +private
+	AppValues []string
 
 	// with-git-ops.
 	// +private

@@ -56,9 +56,16 @@ func (p *Pipeline) openRegistry(ctx context.Context, throwawayVolume string) (*r
 	return reachThrowawayRegistry(ctx, throwawayRegistry(throwawayVolume))
 }
 
+// openECR logs in as with-ecr's role (assumed here, with the web identity token: a refused or
+// expired token stops the release at its inputs) or keys.
 func (p *Pipeline) openECR(ctx context.Context, plan releaseplan.RegistryPlan) (*registryTarget, error) {
-	req := ecrauth.Request{AccountID: p.AwsAccountID, Region: p.AwsRegion}
-	if err := readSecrets(ctx, secret{"AWS access key ID", p.AwsAccessKeyID, &req.AccessKeyID},
+	duration, err := ecrauth.ParseSessionDuration(p.AwsSessionDuration)
+	if err != nil {
+		return nil, err
+	}
+	req := ecrauth.Request{AccountID: p.AwsAccountID, Region: p.AwsRegion, RoleARN: p.AwsRoleARN, SessionDuration: duration}
+	if err := readSecrets(ctx, secret{"AWS web identity token", p.AwsWebIdentityToken, &req.WebIdentityToken},
+		secret{"AWS access key ID", p.AwsAccessKeyID, &req.AccessKeyID},
 		secret{"AWS secret access key", p.AwsSecretAccessKey, &req.SecretAccessKey},
 		secret{"AWS session token", p.AwsSessionToken, &req.SessionToken}); err != nil {
 		return nil, err

@@ -104,7 +104,8 @@ func (r *releaseRun) run(ctx context.Context) error {
 	}
 	r.images, r.scans, r.started = map[string][]*dagger.Container{}, map[string]scanRecord{}, time.Now()
 	r.report.Begin(releaseplan.ComponentNames(), r.gitSHA, platformNames(r.platforms))
-	tasks := []summary.Task{{Name: "inputs", Run: func() (string, error) { return r.checkInputs(ctx) }}}
+	tasks := []summary.Task{{Name: "inputs", Run: func() (string, error) { return r.checkInputs(ctx) }},
+		{Name: "admission", Run: func() (string, error) { return r.checkAdmission(ctx) }}}
 	for _, c := range releaseplan.Components {
 		tasks = append(tasks, summary.Task{Name: "build " + c.Name, Run: func() (string, error) {
 			variants, err := r.p.buildVariants(ctx, c, r.platforms, r.meta)

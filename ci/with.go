@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"net/mail"
 
+	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/trivyreport"
 )
 
 // Every default of the module's settings is declared here, once: New applies them, and a with-*
-// method given an empty value keeps the current one.
+// method given an empty value keeps the current one. Three methods replace a whole setting
+// instead, because its parts belong together: with-ecr and with-registry (a registry with its
+// credentials), and with-cosign-key (a key with its password and transparency log).
 const (
 	// Google's mirror first (no rate limit), then GitHub's registry.
 	defaultTrivyDB     = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
@@ -24,11 +27,18 @@ const (
 	defaultSourceRepository = "https://github.com/devsecops-reference/taskboard"
 )
 
+// What the cluster admits, as argocd-application.yaml layers each chart's values files.
+var (
+	defaultPolicyValues = []string{"helm/policies/values.yaml", "helm/policies/values-production.yaml"}
+	defaultAppValues    = []string{"helm/app/values.yaml", "helm/app/values-production.yaml"}
+)
+
 func withDefaults(p *Pipeline) *Pipeline {
 	p.Severity, p.TrivyDB = trivyreport.DefaultSeverities, defaultTrivyDB
 	p.GitBranch, p.GitUsername, p.GitAuthor = defaultGitBranch, defaultGitUsername, defaultGitAuthor
 	p.ValuesPath, p.GoPackages = defaultValuesPath, []string{defaultGoPackages}
 	p.SourceRepository = defaultSourceRepository
+	p.PolicyValues, p.AppValues = defaultPolicyValues, defaultAppValues
 	return p
 }
 
@@ -73,37 +83,66 @@ func (p *Pipeline) WithValidation(
 	goPackages []string,
 ) *Pipeline {
 	c := *p
-	c.KubernetesVersion = kubernetesVersion
-	c.SkipKinds = skipKinds
+	c.KubernetesVersion = cmp.Or(kubernetesVersion, p.KubernetesVersion)
+	if len(skipKinds) > 0 {
+		c.SkipKinds = skipKinds
+	}
 	if len(goPackages) > 0 {
 		c.GoPackages = goPackages
 	}
 	return &c
 }
 
-// WithEcr releases to Amazon ECR. The login token comes from the AWS SDK inside the module;
-// the keys never reach a container.
+// WithEcr releases to Amazon ECR as an IAM role, assumed with the pipeline's OIDC token
+// (--role-arn, --web-identity-token), or with AWS keys (--access-key-id, --secret-access-key):
+// exactly one of the two. The login token comes from the AWS SDK inside the module; neither the
+// OIDC token nor the keys reach a container.
 func (p *Pipeline) WithEcr(
 	// AWS account that owns the registry (12 digits).
 	accountId string,
 	// AWS region of the registry, e.g. eu-west-1.
 	region string,
-	// AWS access key ID, e.g. env://AWS_ACCESS_KEY_ID.
+	// IAM role to assume with --web-identity-token, e.g.
+	// arn:aws:iam::123456789012:role/taskboard-release.
+	// +optional
+	roleArn string,
+	// OIDC token of the pipeline's service connection (workload identity federation), e.g.
+	// env://AWS_WEB_IDENTITY_TOKEN: AWS STS exchanges it for the role's temporary credentials.
+	// +optional
+	webIdentityToken *dagger.Secret,
+	// How long the role's credentials last, e.g. 2h: 15m to 12h, and no longer than the role's
+	// maximum session duration. STS's default (1h) unless given.
+	// +optional
+	sessionDuration string,
+	// AWS access key ID, e.g. env://AWS_ACCESS_KEY_ID, instead of a role.
+	// +optional
 	accessKeyId *dagger.Secret,
-	// AWS secret access key, e.g. env://AWS_SECRET_ACCESS_KEY.
+	// AWS secret access key, e.g. env://AWS_SECRET_ACCESS_KEY, with --access-key-id.
+	// +optional
 	secretAccessKey *dagger.Secret,
-	// AWS session token, for temporary credentials.
+	// AWS session token, for temporary keys.
 	// +optional
 	sessionToken *dagger.Secret,
 	// A path before the repository names, e.g. apps for apps/taskboard-backend.
 	// +optional
 	namespace string,
-) *Pipeline {
+) (*Pipeline, error) {
+	given := ecrauth.Given{
+		RoleARN: roleArn != "", WebIdentityToken: webIdentityToken != nil, SessionDuration: sessionDuration != "",
+		AccessKeyID: accessKeyId != nil, SecretAccessKey: secretAccessKey != nil, SessionToken: sessionToken != nil,
+	}
+	if err := given.Check(); err != nil {
+		return nil, err
+	}
+	if _, err := ecrauth.ParseSessionDuration(sessionDuration); err != nil {
+		return nil, err
+	}
 	c := p.withoutRegistry()
 	c.RegistryKind, c.EcrNamespace = "ecr", namespace
 	c.AwsAccountID, c.AwsRegion = accountId, region
+	c.AwsRoleARN, c.AwsWebIdentityToken, c.AwsSessionDuration = roleArn, webIdentityToken, sessionDuration
 	c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = accessKeyId, secretAccessKey, sessionToken
-	return c
+	return c, nil
 }
 
 // WithRegistry releases to any OCI registry that takes a username and password.
@@ -126,10 +165,12 @@ func (p *Pipeline) withoutRegistry() *Pipeline {
 	c := *p
 	c.RegistryKind, c.RegistryAddress, c.RegistryUsername, c.RegistryPassword = "", "", "", nil
 	c.EcrNamespace, c.AwsAccountID, c.AwsRegion, c.AwsAccessKeyID, c.AwsSecretAccessKey, c.AwsSessionToken = "", "", "", nil, nil, nil
+	c.AwsRoleARN, c.AwsWebIdentityToken, c.AwsSessionDuration = "", nil, ""
 	return &c
 }
 
-// WithCosignKey signs with this Cosign key instead of an ephemeral key pair.
+// WithCosignKey signs with this Cosign key instead of an ephemeral key pair. It replaces an
+// earlier with-cosign-key whole: a password or log left out is not taken from the earlier key.
 func (p *Pipeline) WithCosignKey(
 	// Cosign private key (cosign.key, encrypted PEM), e.g. env://COSIGN_PRIVATE_KEY.
 	key *dagger.Secret,
@@ -143,6 +184,30 @@ func (p *Pipeline) WithCosignKey(
 ) *Pipeline {
 	c := *p
 	c.CosignKey, c.CosignPassword, c.RekorURL = key, password, rekorUrl
+	return &c
+}
+
+// WithAdmission says where release reads what the cluster admits. Before it builds anything for
+// a registry of with-ecr or with-registry, release checks that the signature policy trusts its
+// key and covers the repositories it pushes to, and that the application chart pulls from them;
+// a fork that changed one and not the other is refused, naming the value to set.
+func (p *Pipeline) WithAdmission(
+	// The policies chart's values files, in the order Argo CD layers them;
+	// helm/policies/values.yaml,helm/policies/values-production.yaml unless given.
+	// +optional
+	policyValues []string,
+	// The application chart's values files, in the order Argo CD layers them;
+	// helm/app/values.yaml,helm/app/values-production.yaml unless given.
+	// +optional
+	appValues []string,
+) *Pipeline {
+	c := *p
+	if len(policyValues) > 0 {
+		c.PolicyValues = policyValues
+	}
+	if len(appValues) > 0 {
+		c.AppValues = appValues
+	}
 	return &c
 }
 
@@ -199,6 +264,7 @@ func (p *Pipeline) WithProvenance(
 	invocation string,
 ) *Pipeline {
 	c := *p
-	c.SourceRepository, c.BuilderID, c.Invocation = cmp.Or(repository, p.SourceRepository), builderId, invocation
+	c.SourceRepository, c.BuilderID = cmp.Or(repository, p.SourceRepository), cmp.Or(builderId, p.BuilderID)
+	c.Invocation = cmp.Or(invocation, p.Invocation)
 	return &c
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"slices"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -27,5 +29,71 @@ func TestDefaultSourceRepositoryIsThePolicysDefault(t *testing.T) {
 	}
 	if got := values.VerifyImageSignatures.Requirements.Provenance.SourceRepository; got != defaultSourceRepository {
 		t.Fatalf("helm/policies expects provenance from %q, the release names %q", got, defaultSourceRepository)
+	}
+}
+
+// A with-* method given an empty value keeps the current one (docs/PIPELINE.md), except the
+// three that replace a whole setting.
+func TestWithEmptyValuesKeepTheCurrentOnes(t *testing.T) {
+	p := New(nil, "", "", "", "")
+	p = p.WithValidation("1.31.0", []string{"ValidatingPolicy"}, []string{"./backend/internal/..."})
+	p = p.WithValidation("", nil, nil)
+	if p.KubernetesVersion != "1.31.0" || len(p.SkipKinds) != 1 || p.GoPackages[0] != "./backend/internal/..." {
+		t.Errorf("with-validation with nothing given changed the settings: %q %v %v", p.KubernetesVersion, p.SkipKinds, p.GoPackages)
+	}
+	p = p.WithProvenance("https://example.com/repo", "https://example.com/builder", "run-1")
+	p = p.WithProvenance("", "", "")
+	if p.SourceRepository != "https://example.com/repo" || p.BuilderID != "https://example.com/builder" || p.Invocation != "run-1" {
+		t.Errorf("with-provenance with nothing given changed the settings: %q %q %q", p.SourceRepository, p.BuilderID, p.Invocation)
+	}
+	p = p.WithAdmission([]string{"a.yaml"}, []string{"b.yaml"})
+	p = p.WithAdmission(nil, nil)
+	if len(p.PolicyValues) != 1 || p.PolicyValues[0] != "a.yaml" || p.AppValues[0] != "b.yaml" {
+		t.Errorf("with-admission with nothing given changed the settings: %v %v", p.PolicyValues, p.AppValues)
+	}
+	if s, err := p.WithScanPolicy("CRITICAL", true, "db.example.com/trivy-db:2", true); err != nil {
+		t.Fatal(err)
+	} else if s, err = s.WithScanPolicy("", false, "", false); err != nil {
+		t.Fatal(err)
+	} else if s.Severity != "CRITICAL" || s.TrivyDB != "db.example.com/trivy-db:2" || s.IgnoreUnfixed || s.TrivyDBInsecure {
+		t.Errorf("with-scan-policy: severity and DB kept, switches off unless given again; got %q %q %v %v", s.Severity, s.TrivyDB, s.IgnoreUnfixed, s.TrivyDBInsecure)
+	}
+}
+
+// The admission check reads the values files Argo CD renders the two charts with.
+func TestDefaultAdmissionValuesAreArgoCDs(t *testing.T) {
+	data, err := os.ReadFile("../argocd-application.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	found := map[string][]string{}
+	for {
+		var doc struct {
+			Kind string
+			Spec struct {
+				Source struct {
+					Path string
+					Helm struct {
+						ValueFiles []string `yaml:"valueFiles"`
+					}
+				}
+			}
+		}
+		if err := dec.Decode(&doc); err != nil {
+			break
+		}
+		if doc.Kind == "Application" && doc.Spec.Source.Path != "" {
+			files := []string{doc.Spec.Source.Path + "/values.yaml"}
+			for _, f := range doc.Spec.Source.Helm.ValueFiles {
+				files = append(files, doc.Spec.Source.Path+"/"+f)
+			}
+			found[doc.Spec.Source.Path] = files
+		}
+	}
+	for path, want := range map[string][]string{"helm/policies": defaultPolicyValues, "helm/app": defaultAppValues} {
+		if !slices.Equal(found[path], want) {
+			t.Errorf("Argo CD renders %s with %v; the release checks %v", path, found[path], want)
+		}
 	}
 }

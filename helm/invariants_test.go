@@ -60,10 +60,12 @@ func workloads(t *testing.T, objs []object) []workload {
 var valueSets = []struct {
 	name   string
 	values []string
+	// The policies chart's values of the same environment.
+	policies []string
 }{
-	{"defaults", appDefaultValues},
-	{"production", appProductionValues},
-	{"external-database", appExternalDatabaseValues},
+	{"defaults", appDefaultValues, policiesCIValues},
+	{"production", appProductionValues, policiesProdValues},
+	{"external-database", appExternalDatabaseValues, policiesProdValues},
 }
 
 // The workloads of each value set: frontend, backend and the helm test pod; the StatefulSet

@@ -23,11 +23,12 @@ const noSignatureCheck = "verifyImageSignatures: {enabled: false}"
 func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 	kyverno := tool(t, "kyverno")
 	dir := t.TempDir()
-	policies := writeManifests(t, dir, "policies.yaml", mustRender(t, policiesChart, policiesCIValues, noSignatureCheck))
 	for _, vs := range valueSets {
 		t.Run(vs.name, func(t *testing.T) {
+			// The same environment's policies: production's registries are not the defaults'.
+			policies := writeManifests(t, dir, "policies-"+vs.name+".yaml", mustRender(t, policiesChart, vs.policies, noSignatureCheck))
 			objs := mustRender(t, appChart, vs.values)
-			app := writeManifests(t, dir, "app-"+vs.name+".yaml", objs)
+			app := writeManifests(t, dir, "app-"+vs.name+".yaml", inNamespace(t, objs, namespace))
 			out, err := run(t, dir, kyverno, "apply", policies, "--resource", app,
 				"--policy-report", "--output-format", "json", "--remove-color")
 			if err != nil {
@@ -48,8 +49,8 @@ func TestKyvernoApplyAdmitsTheApplication(t *testing.T) {
 					t.Errorf("%s on %v: %s %s", r.Policy, r.Resources, r.Result, r.Message)
 				}
 			}
-			// 3 policies x (frontend, backend, postgresql, test pod).
-			if want := 3 * len(workloads(t, objs)); report.Summary.Pass != want || report.Summary.Fail+report.Summary.Error != 0 {
+			// 4 policies x (frontend, backend, postgresql, test pod).
+			if want := 4 * len(workloads(t, objs)); report.Summary.Pass != want || report.Summary.Fail+report.Summary.Error != 0 {
 				t.Errorf("summary %+v, want %d passes and nothing else", report.Summary, want)
 			}
 		})
@@ -203,4 +204,85 @@ func TestSignaturePolicyCoversTheReleasedImages(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The registry policy acts where Argo CD deploys the application, and admits every image the
+// production release deploys there (the release's own through the signature policy's
+// references, the others through the pull-through cache's prefixes).
+func TestRegistryPolicyCoversTheApplication(t *testing.T) {
+	vals, err := readValues(append([]string{"policies/values.yaml"}, policiesProdValues...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restrict := vals["restrictImageRegistries"].(map[string]any)
+	data, err := os.ReadFile(argocdFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := parseManifests(map[string]string{"argocd-application.yaml": string(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var destinations []string
+	for _, o := range objs {
+		var a argoApplication
+		if o.Kind == "Application" {
+			mustUnmarshal(t, o.JSON, &a)
+			if a.Spec.Source.Path == "helm/app" {
+				destinations = append(destinations, a.Spec.Destination.Namespace)
+			}
+		}
+	}
+	if len(destinations) == 0 {
+		t.Fatal("no Application of helm/app in argocd-application.yaml")
+	}
+	for _, ns := range destinations {
+		found := false
+		for _, n := range restrict["namespaces"].([]any) {
+			found = found || n == ns
+		}
+		if !found {
+			t.Errorf("the application is deployed to %s, which restrictImageRegistries.namespaces %v leaves out", ns, restrict["namespaces"])
+		}
+	}
+	var prefixes []string
+	for _, ref := range vals["verifyImageSignatures"].(map[string]any)["imageReferences"].([]any) {
+		prefixes = append(prefixes, strings.TrimSuffix(ref.(string), "*"))
+	}
+	for _, p := range restrict["allowUnsigned"].([]any) {
+		prefixes = append(prefixes, p.(string))
+	}
+	for _, w := range workloads(t, mustRender(t, appChart, appProductionValues)) {
+		for _, c := range w.pod.Containers {
+			admitted := false
+			for _, p := range prefixes {
+				admitted = admitted || strings.HasPrefix(c.Image, p)
+			}
+			if !admitted {
+				t.Errorf("%s image %s: refused by restrict-image-registries (prefixes %v)", w.owner, c.Image, prefixes)
+			}
+		}
+	}
+}
+
+// inNamespace sets the namespace a release installs into on the objects that name none, as Helm
+// and Argo CD do when they apply them: the registry policy matches by namespace.
+func inNamespace(t *testing.T, objs []object, ns string) []object {
+	t.Helper()
+	out := make([]object, len(objs))
+	for i, o := range objs {
+		var fields map[string]any
+		mustUnmarshal(t, o.JSON, &fields)
+		meta, _ := fields["metadata"].(map[string]any)
+		if _, set := meta["namespace"]; meta != nil && !set {
+			meta["namespace"] = ns
+		}
+		data, err := json.Marshal(fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.JSON = data
+		out[i] = o
+	}
+	return out
 }

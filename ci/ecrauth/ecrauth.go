@@ -1,7 +1,9 @@
 // Package ecrauth turns AWS credentials into registry credentials for Amazon ECR.
 //
-// The ECR authorization token is requested with the AWS SDK inside the module process, so the
-// AWS keys never reach a container, a command line or a file: only the short-lived registry
+// The AWS credentials are either an IAM role, assumed with a web identity token (the OIDC token
+// of the pipeline's service connection, see role.go), or access keys. The ECR authorization
+// token is requested with the AWS SDK inside the module process, so neither the web identity
+// token nor the AWS keys ever reach a container, a command line or a file: only the registry
 // password that comes back is handed to the registry client.
 package ecrauth
 
@@ -20,20 +22,34 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 )
 
-// Request says which account's registry to log in to and with which AWS credentials.
+// Request says which account's registry to log in to and with which AWS credentials: a role
+// and a web identity token, or access keys, never both (see Given).
 type Request struct {
 	// AccountID is the 12-digit AWS account that owns the registry.
 	AccountID string
-	// Region is the AWS region of the registry, e.g. "eu-west-1".
+	// Region is the AWS region of the registry, e.g. "eu-west-1". STS is called in it too.
 	Region string
-	// AccessKeyID, SecretAccessKey and the optional SessionToken are the AWS credentials.
+
+	// RoleARN is the IAM role to assume with WebIdentityToken (AssumeRoleWithWebIdentity).
+	RoleARN          string
+	WebIdentityToken string
+	// SessionDuration is the role session's lifetime; zero means STS's default (one hour).
+	SessionDuration time.Duration
+	// ExpiryWindow is how long before they expire the role's credentials are renewed; zero
+	// means DefaultExpiryWindow.
+	ExpiryWindow time.Duration
+
+	// AccessKeyID, SecretAccessKey and the optional SessionToken are AWS keys.
 	AccessKeyID     string
 	SecretAccessKey string
 	SessionToken    string
 
 	// Endpoint overrides the ECR API endpoint (tests, VPC endpoints). Empty means AWS's own.
 	Endpoint string
-	// HTTPClient overrides the SDK's HTTP client. Nil means the SDK default.
+	// STSEndpoint overrides the STS endpoint (tests, VPC endpoints). Empty means the regional
+	// endpoint of Region.
+	STSEndpoint string
+	// HTTPClient overrides the SDK's HTTP client, for ECR and STS. Nil means the SDK default.
 	HTTPClient ecr.HTTPClient
 	// MaxAttempts bounds the SDK's retries. Zero means the SDK default.
 	MaxAttempts int
@@ -68,47 +84,85 @@ func Registry(accountID, region string) string {
 	return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", accountID, region)
 }
 
-// Login asks ECR for an authorization token and decodes it into registry credentials.
-func Login(ctx context.Context, req Request) (Credentials, error) {
-	if err := req.validate(); err != nil {
-		return Credentials{}, err
-	}
-	now := time.Now
-	if req.Now != nil {
-		now = req.Now
-	}
+// Session is one AWS identity (the assumed role, or the keys) logged in to one registry. Login
+// may be called again for a new registry password: the role's credentials are cached, and renewed
+// with the same web identity token when they come within the expiry window of their end.
+type Session struct {
+	req         Request
+	now         func() time.Time
+	client      *ecr.Client
+	credentials aws.CredentialsProvider
+}
 
-	opts := ecr.Options{
-		Region: req.Region,
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+// NewSession checks the request and, for a role, assumes it at once: a refused or expired web
+// identity token stops here, before anything else is done with the registry.
+func NewSession(ctx context.Context, req Request) (*Session, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	s := &Session{req: req, now: time.Now}
+	if req.Now != nil {
+		s.now = req.Now
+	}
+	if req.RoleARN != "" {
+		s.credentials = req.roleCredentials()
+		if _, err := s.credentials.Retrieve(ctx); err != nil {
+			return nil, req.roleError(err, false)
+		}
+	} else {
+		s.credentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{
 				AccessKeyID:     req.AccessKeyID,
 				SecretAccessKey: req.SecretAccessKey,
 				SessionToken:    req.SessionToken,
 				Source:          "taskboard-pipeline",
 			}, nil
-		}),
-		RetryMaxAttempts: req.MaxAttempts,
+		})
 	}
+
+	opts := ecr.Options{Region: req.Region, Credentials: s.credentials, RetryMaxAttempts: req.MaxAttempts}
 	if req.Endpoint != "" {
 		opts.BaseEndpoint = aws.String(req.Endpoint)
 	}
 	if req.HTTPClient != nil {
 		opts.HTTPClient = req.HTTPClient
 	}
-	client := ecr.New(opts)
+	s.client = ecr.New(opts)
+	return s, nil
+}
 
-	out, err := client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
+// Login asks ECR for an authorization token and decodes it into registry credentials.
+func (s *Session) Login(ctx context.Context) (Credentials, error) {
+	req := s.req
+	out, err := s.client.GetAuthorizationToken(ctx, &ecr.GetAuthorizationTokenInput{})
 	if err != nil {
+		if req.RoleARN != "" && isCredentialsError(err) {
+			// Renewing the role's credentials failed (the web identity token has expired since).
+			return Credentials{}, req.roleError(err, true)
+		}
 		// The SDK's error names the operation and AWS's error code; it never carries the
 		// request's credentials. Scrub anyway, in case a proxy echoes them back.
-		return Credentials{}, fmt.Errorf("ecr: GetAuthorizationToken: %s", req.scrub(err.Error()))
+		as := ""
+		if req.RoleARN != "" {
+			as = " as role " + req.RoleARN // its permission policy is what to check
+		}
+		return Credentials{}, fmt.Errorf("ecr: GetAuthorizationToken%s: %s", as, req.scrub(err.Error()))
 	}
 	if len(out.AuthorizationData) == 0 {
 		return Credentials{}, errors.New("ecr: GetAuthorizationToken returned no authorization data")
 	}
 	return decode(out.AuthorizationData[0].AuthorizationToken, out.AuthorizationData[0].ExpiresAt,
-		out.AuthorizationData[0].ProxyEndpoint, Registry(req.AccountID, req.Region), now())
+		out.AuthorizationData[0].ProxyEndpoint, Registry(req.AccountID, req.Region), s.now())
+}
+
+// Login is NewSession, then one Session.Login: what a release needs, since the registry password
+// lasts 12 hours.
+func Login(ctx context.Context, req Request) (Credentials, error) {
+	s, err := NewSession(ctx, req)
+	if err != nil {
+		return Credentials{}, err
+	}
+	return s.Login(ctx)
 }
 
 func (r Request) validate() error {
@@ -117,15 +171,31 @@ func (r Request) validate() error {
 		return errors.New("ecr: the AWS account ID must be 12 digits")
 	case !regionPattern.MatchString(r.Region):
 		return fmt.Errorf("ecr: %q is not an AWS region name", r.Region)
-	case r.AccessKeyID == "" || r.SecretAccessKey == "":
-		return errors.New("ecr: the AWS access key ID and secret access key are both required")
+	}
+	if err := r.given().Check(); err != nil {
+		return err
+	}
+	if err := r.checkNotMacros(); err != nil {
+		return err
+	}
+	if r.RoleARN != "" {
+		return r.validateRole()
 	}
 	return nil
 }
 
+// given is which credentials the request holds, for Given.Check: an empty value counts as
+// missing, so a secret that resolved to nothing is refused by name.
+func (r Request) given() Given {
+	return Given{
+		RoleARN: r.RoleARN != "", WebIdentityToken: r.WebIdentityToken != "", SessionDuration: r.SessionDuration != 0,
+		AccessKeyID: r.AccessKeyID != "", SecretAccessKey: r.SecretAccessKey != "", SessionToken: r.SessionToken != "",
+	}
+}
+
 // scrub removes the request's secrets from a message.
 func (r Request) scrub(msg string) string {
-	return redact.String(msg, r.SecretAccessKey, r.SessionToken)
+	return redact.String(msg, r.SecretAccessKey, r.SessionToken, r.WebIdentityToken)
 }
 
 // decode checks and splits an authorization token: base64 of "AWS:<password>".

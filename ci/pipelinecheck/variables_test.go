@@ -21,7 +21,9 @@ func TestVariablesReadTemplatesAndBothBranches(t *testing.T) {
 	if got := vars["DAGGER_CALL"]; len(got) != 1 || !strings.HasPrefix(got[0], "dagger ") {
 		t.Fatalf("DAGGER_CALL from templates/dagger.yml: %q", got)
 	}
-	if got := vars["RELEASE_REGISTRY"]; len(got) != 2 || !strings.HasPrefix(got[0], "with-ecr ") || !strings.HasPrefix(got[1], "with-registry ") {
+	// ecr (the default) assumes a role with the OIDC token, ecr-keys takes AWS keys.
+	if got := vars["RELEASE_REGISTRY"]; len(got) != 3 || !strings.HasPrefix(got[0], "with-ecr ") || !strings.Contains(got[0], " --role-arn ") ||
+		!strings.HasPrefix(got[1], "with-ecr ") || !strings.Contains(got[1], " --access-key-id ") || !strings.HasPrefix(got[2], "with-registry ") {
 		t.Fatalf("RELEASE_REGISTRY, one value per registry: %q", got)
 	}
 }

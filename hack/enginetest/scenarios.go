@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dagger/pipeline/junit"
+	"dagger/pipeline/signing"
 	"dagger/pipeline/testreports"
 )
 
@@ -432,6 +433,41 @@ func (e *env) withRegistry(namespace string) ([]string, []string) {
 		[]string{"ENGINETEST_REGISTRY_PASSWORD=" + registryPassword}
 }
 
+// withTrustedRegistry is withRegistry as a fork sets it up for its first release: a Cosign key
+// of its own, and values files (beside the repository's, in dir) in which the cluster's policy
+// trusts that key and covers the repositories, and the chart pulls from them. release checks
+// all three before it builds anything (ci/admission).
+func (e *env) withTrustedRegistry(dir, namespace string) ([]string, []string, error) {
+	with, secrets := e.withRegistry(namespace)
+	const password = "enginetest"
+	pair, err := signing.GenerateKeyPair([]byte(password))
+	if err != nil {
+		return nil, nil, err
+	}
+	keyFile := filepath.Join(e.work, namespace+"-cosign.key") // outside the module's source
+	if err := os.WriteFile(keyFile, pair.PrivateKeyPEM, 0o600); err != nil {
+		return nil, nil, err
+	}
+	repos := strings.TrimPrefix(e.public, "http://") + "/" + namespace + "/taskboard-"
+	fork := filepath.Join("enginetest-fork", namespace)
+	files := map[string]string{
+		"policies.yaml": fmt.Sprintf("verifyImageSignatures:\n  imageReferences: [%sfrontend*, %sbackend*]\n  publicKeys: [%q]\n", repos, repos, pair.PublicKeyPEM),
+		"app.yaml":      fmt.Sprintf("frontend: {image: {repository: %sfrontend}}\nbackend: {image: {repository: %sbackend}}\n", repos, repos),
+	}
+	if err := os.MkdirAll(filepath.Join(dir, fork), 0o755); err != nil {
+		return nil, nil, err
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, fork, name), []byte(text), 0o644); err != nil {
+			return nil, nil, err
+		}
+	}
+	with = append(with, "with-cosign-key", "--key", "file://"+keyFile, "--password", "env://ENGINETEST_COSIGN_PASSWORD",
+		"with-admission", "--policy-values", "helm/policies/values.yaml,helm/policies/values-production.yaml,"+fork+"/policies.yaml",
+		"--app-values", "helm/app/values.yaml,helm/app/values-production.yaml,"+fork+"/app.yaml")
+	return with, append(secrets, "ENGINETEST_COSIGN_PASSWORD="+password), nil
+}
+
 func releaseToRegistry(e *env) error {
 	dir, err := e.clean()
 	if err != nil {
@@ -442,7 +478,10 @@ func releaseToRegistry(e *env) error {
 		return err
 	}
 	out := filepath.Join(e.work, "release-registry")
-	with, secrets := e.withRegistry("ci")
+	with, secrets, err := e.withTrustedRegistry(dir, "ci")
+	if err != nil {
+		return err
+	}
 	m, c, err := e.release(dir, out, secrets, with, "--git-sha", sha)
 	if err != nil {
 		return err
@@ -467,7 +506,10 @@ func scanGate(e *env) error {
 	if err != nil {
 		return err
 	}
-	with, secrets := e.withRegistry("gate")
+	with, secrets, err := e.withTrustedRegistry(dir, "gate")
+	if err != nil {
+		return err
+	}
 	// A later with-scan-policy replaces the DB of the one every call starts with.
 	args := append(append(scanPolicy(e.public, trivyDBHigh), with...), "release")
 	c := e.call(dir, secrets, args...)
@@ -510,7 +552,10 @@ func gitOps(e *env) error {
 	// same images.
 	releaseFlags := []string{"--git-sha", sha, "--build-time", when, "--git-push"}
 	// To a registry that outlives the call, so that two runs' images can be compared.
-	with, secrets := e.withRegistry("gitops")
+	with, secrets, err := e.withTrustedRegistry(dir, "gitops")
+	if err != nil {
+		return err
+	}
 	with = append(with, "with-git-ops", "--repo-url", gitURL, "--token", "env://ENGINETEST_GIT_TOKEN",
 		"--ca-certificate", filepath.Join(e.state, "git-ca.pem"))
 	secrets = append(secrets, "ENGINETEST_GIT_TOKEN="+gitToken)

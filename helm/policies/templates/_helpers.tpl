@@ -52,3 +52,8 @@ namespaceSelector:
   expression: >-
     object.spec.containers + (has(object.spec.initContainers) ? object.spec.initContainers : [])
 {{- end -}}
+
+{{/* CEL: the attestors of every trusted key, one per verifyImageSignatures.publicKeys entry. */}}
+{{- define "policies.trustedKeys" -}}
+[{{ range $i, $_ := .Values.verifyImageSignatures.publicKeys }}{{ if $i }}, {{ end }}attestors.key{{ $i }}{{ end }}]
+{{- end -}}
