@@ -230,9 +230,10 @@ func TestKubeScoreIgnoresOnlyPullPolicyOfDigests(t *testing.T) {
 			if kubeScoreAnnotations != annotated {
 				t.Errorf("%d kube-score annotations rendered, %d on digest-pinned workloads: no other is allowed", kubeScoreAnnotations, annotated)
 			}
-			// The release pins frontend and backend: production must exercise the annotation.
-			if vs.name == "production" && annotated != 2 {
-				t.Errorf("production: %d workloads annotated, want frontend and backend", annotated)
+			// The release pins frontend and backend (whose image the backup and restore Jobs run):
+			// production must exercise the annotation.
+			if vs.name == "production" && annotated != 4 {
+				t.Errorf("production: %d workloads annotated, want frontend, backend, backup and restore", annotated)
 			}
 		})
 	}
@@ -243,6 +244,10 @@ func podAnnotations(o object) map[string]any {
 	md, _ := o.Fields["metadata"].(map[string]any)
 	if o.Kind != "Pod" {
 		spec, _ := o.Fields["spec"].(map[string]any)
+		if o.Kind == "CronJob" { // spec.jobTemplate.spec.template
+			job, _ := spec["jobTemplate"].(map[string]any)
+			spec, _ = job["spec"].(map[string]any)
+		}
 		tmpl, _ := spec["template"].(map[string]any)
 		md, _ = tmpl["metadata"].(map[string]any)
 	}
