@@ -14,7 +14,7 @@ import (
 )
 
 // Production with RDS instead of the StatefulSet (postgresql.enabled false, backups off).
-var appExternalDatabaseValues = []string{"app/values-production.yaml", "testdata/released-images.yaml", "app/ci/external-database-values.yaml"}
+var appExternalDatabaseValues = []string{"app/values-production.yaml", "testdata/released-images.yaml", "app/ci/external-database.yaml"}
 
 // The backup CronJob (production turns it on): the backend's own image and uid, IRSA, SSE, and a
 // schedule that never overlaps; the restore beside it, suspended.
