@@ -2,16 +2,21 @@ package backup
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/devsecops-reference/taskboard/backend/internal/migrate"
 )
 
 // testArchive writes an archive of one table the way Dump does, without a database.
-func testArchive(t *testing.T, rows string) []byte {
+func testArchive(t *testing.T, rows string) []byte { return testArchiveAt(t, rows, 2) }
+
+func testArchiveAt(t *testing.T, rows string, schema int) []byte {
 	t.Helper()
 	f, err := os.CreateTemp(t.TempDir(), "table")
 	if err != nil {
@@ -26,7 +31,7 @@ func testArchive(t *testing.T, rows string) []byte {
 	}
 	sum := sha256.Sum256([]byte(rows))
 	m := Manifest{
-		Format: FormatVersion, CreatedAt: time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC), SchemaVersion: 2,
+		Format: FormatVersion, CreatedAt: time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC), SchemaVersion: schema,
 		ServerVersion: "15.18", Database: "taskboard",
 		Tables: []Table{{Name: "tasks", Columns: []string{"id", "title"}, Rows: int64(strings.Count(rows, "\n")),
 			Bytes: int64(len(rows)), SHA256: hex.EncodeToString(sum[:])}},
@@ -64,6 +69,15 @@ func TestInspectRefusesDamagedArchives(t *testing.T) {
 		if _, err := Inspect(bytes.NewReader(body)); err == nil {
 			t.Errorf("%s archive: Inspect accepted it", name)
 		}
+	}
+}
+
+// A backup taken by a newer image (a schema this binary has no migrations for) is refused before
+// the database is used: Load gets no connection here and must not need one.
+func TestLoadRefusesANewerSchema(t *testing.T) {
+	_, err := Load(context.Background(), nil, bytes.NewReader(testArchiveAt(t, "1\tx\n", migrate.Latest()+1)), "")
+	if err == nil || !strings.Contains(err.Error(), "this binary knows up to") {
+		t.Errorf("Load of a newer schema: %v", err)
 	}
 }
 
