@@ -53,7 +53,9 @@ type argoProject struct {
 	}
 }
 
-func TestArgoCDApplications(t *testing.T) {
+// argocdObjects are the documents of argocd-application.yaml.
+func argocdObjects(t *testing.T) []object {
+	t.Helper()
 	data, err := os.ReadFile(argocdFile)
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +64,11 @@ func TestArgoCDApplications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return objs
+}
+
+func TestArgoCDApplications(t *testing.T) {
+	objs := argocdObjects(t)
 	projects := map[string]argoProject{}
 	var apps []argoApplication
 	for _, o := range objs {

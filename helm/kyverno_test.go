@@ -215,16 +215,8 @@ func TestRegistryPolicyCoversTheApplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	restrict := vals["restrictImageRegistries"].(map[string]any)
-	data, err := os.ReadFile(argocdFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	objs, err := parseManifests(map[string]string{"argocd-application.yaml": string(data)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var destinations []string
-	for _, o := range objs {
+	for _, o := range argocdObjects(t) {
 		var a argoApplication
 		if o.Kind == "Application" {
 			mustUnmarshal(t, o.JSON, &a)

@@ -190,11 +190,23 @@ func commitChange(wt *git.Worktree, t Target, path, message string, change Chang
 }
 
 // isRejection says whether the server (or go-git's own check against the advertised refs)
-// refused the push because the branch moved: the retryable case.
+// refused the push because the branch moved: the retryable case. Any other refusal of
+// receive-pack ("ng <ref> <reason>"), such as a branch policy (Azure DevOps' TF402455) or a
+// hook, is final: retrying cannot change the server's mind, and its reason is what to fix.
 func isRejection(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "non-fast-forward") ||
-		strings.Contains(msg, "command error on refs/heads/") // receive-pack's "ng <ref> <reason>"
+	if strings.Contains(msg, "non-fast-forward") {
+		return true
+	}
+	if !strings.Contains(msg, "command error on refs/heads/") {
+		return false
+	}
+	for _, moved := range []string{"fetch first", "cannot lock ref", "failed to lock", "failed to update ref", "stale info"} {
+		if strings.Contains(msg, moved) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t Target) validate() error {

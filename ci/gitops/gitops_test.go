@@ -2,6 +2,8 @@ package gitops
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +178,29 @@ func TestPushGivesUpWithoutForcingWhenTheBranchKeepsMoving(t *testing.T) {
 	log := s.log()
 	if len(log) != 1+n || log[0] != "other change" {
 		t.Fatalf("the other writer's commits must all stay and ours must not be there: %q", log)
+	}
+}
+
+// A refusal that is not the branch moving (a branch policy, as Azure DevOps' TF402455 when the
+// token may not bypass it, or a hook) stops at once with the server's reason: retrying would
+// only end in "the branch keeps moving", which names the wrong fix.
+func TestPushStopsAtOnceWhenTheServerRefusesThePush(t *testing.T) {
+	s := newGitServer(t, token, map[string]string{valuesPath: initial})
+	hook := filepath.Join(s.bare, "hooks", "pre-receive")
+	script := "#!/bin/sh\necho 'TF402455: Pushes to this branch are not permitted; you must use a pull request to update this branch.' >&2\nexit 1\n"
+	if err := os.WriteFile(hook, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := s.head()
+	_, err := Push(context.Background(), target(s), valuesPath, CommitMessage(gitSHA), setImages)
+	if err == nil || strings.Contains(err.Error(), "rejected") || !strings.Contains(err.Error(), "declined") {
+		t.Fatalf("want the server's refusal at once, got %v", err)
+	}
+	if s.pushes() != 1 || s.head() != before {
+		t.Fatalf("%d pushes, head %s (was %s): want one refused push", s.pushes(), s.head(), before)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Fatalf("the error shows the token: %v", err)
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 
 func readPipelineFile(p string) ([]byte, error) { return os.ReadFile("../../.azure-pipelines/" + p) }
 
-func TestVariablesReadTemplatesAndBothBranches(t *testing.T) {
+// mainPipelineVariables are the main pipeline's variables with its templates read in.
+func mainPipelineVariables(t *testing.T) map[string][]string {
+	t.Helper()
 	data, err := readPipelineFile("azure-pipelines-main.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -18,6 +20,11 @@ func TestVariablesReadTemplatesAndBothBranches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return vars
+}
+
+func TestVariablesReadTemplatesAndBothBranches(t *testing.T) {
+	vars := mainPipelineVariables(t)
 	if got := vars["DAGGER_CALL"]; len(got) != 1 || !strings.HasPrefix(got[0], "dagger ") {
 		t.Fatalf("DAGGER_CALL from templates/dagger.yml: %q", got)
 	}
