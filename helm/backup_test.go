@@ -1,7 +1,6 @@
 package helm
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // Production with RDS instead of the StatefulSet (postgresql.enabled false, backups off).
@@ -190,24 +188,23 @@ func TestBadBackupAndDatabaseValuesAreRefused(t *testing.T) {
 
 // Argo CD's AppProject admits only listed kinds: every kind the chart renders must be there.
 func TestArgoCDProjectAllowsEveryRenderedKind(t *testing.T) {
-	data, err := os.ReadFile(argocdFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	allowed := map[string]bool{}
-	for _, doc := range strings.Split(string(data), "\n---") {
+	for _, o := range argocdObjects(t) {
+		if o.Kind != "AppProject" {
+			continue
+		}
 		var p struct {
-			Kind string
 			Spec struct {
 				NamespaceResourceWhitelist []struct{ Group, Kind string } `json:"namespaceResourceWhitelist"`
 			}
 		}
-		if err := yaml.Unmarshal([]byte(doc), &p); err != nil || p.Kind != "AppProject" {
-			continue
-		}
+		mustUnmarshal(t, o.JSON, &p)
 		for _, k := range p.Spec.NamespaceResourceWhitelist {
 			allowed[k.Kind] = true
 		}
+	}
+	if len(allowed) == 0 {
+		t.Fatal("no AppProject with a namespaceResourceWhitelist in " + argocdFile)
 	}
 	for _, vs := range valueSets {
 		for _, o := range mustRender(t, appChart, vs.values) {
