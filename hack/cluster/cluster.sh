@@ -136,9 +136,16 @@ load() { # load OCI_LAYOUT_DIR NAME: kept in state/images, imported now if runni
   python3 - "$dir/index.json" "$name" > "$t.index" <<'PY'
 import json, sys
 idx = json.load(open(sys.argv[1]))
+name = sys.argv[2]
+repo = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
+out = []
 for m in idx["manifests"]:
-    m.setdefault("annotations", {})["org.opencontainers.image.ref.name"] = sys.argv[2]
-    m["annotations"]["io.containerd.image.name"] = sys.argv[2]
+    # NAME, and REPO@DIGEST: the name a pod pinned by digest asks the CRI for
+    for n in (name, repo + "@" + m["digest"]):
+        e = dict(m)
+        e["annotations"] = {"org.opencontainers.image.ref.name": n, "io.containerd.image.name": n}
+        out.append(e)
+idx["manifests"] = out
 print(json.dumps(idx))
 PY
   local w; w=$(mktemp -d); cp -r "$dir"/. "$w"/; mv "$t.index" "$w/index.json"
