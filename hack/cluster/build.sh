@@ -97,10 +97,10 @@ runc() { # Debian's runc (the Dagger rig uses it too)
   cmp -s /usr/sbin/runc "$BIN/runc" || install -m755 /usr/sbin/runc "$BIN/runc"
 }
 
-tools() { # this folder's helpers: pki, nsfwd, pause; the airgap image builder (root module)
+tools() { # this folder's helpers: pki, nsfwd, pause, provisioner; the airgap image builder (root module)
   local k; k=$(key tools "$HERE/go.mod" "$HERE/go.sum" "$HERE"/cmd/*/*.go)
   if ! built tools "$k"; then
-    (cd "$HERE" && CGO_ENABLED=0 $NICE go build -trimpath -ldflags "-s -w" -o "$BIN/" ./cmd/pki ./cmd/nsfwd ./cmd/pause)
+    (cd "$HERE" && CGO_ENABLED=0 $NICE go build -trimpath -ldflags "-s -w" -o "$BIN/" ./cmd/pki ./cmd/nsfwd ./cmd/pause ./cmd/provisioner)
     stamp tools "$k"
   fi
   local r; r=$(cd "$HERE/../.." && pwd)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # PID 1 of the one-node cluster's private mount+net+pid namespaces (started by cluster.sh through
-# unshare). It gives the node its own network (a dummy interface holding the node address, the CNI
+# unshare). It gives the node its own network (a veth holding the node address, the CNI
 # bridge for pods), hides the kernel settings the kubelet rewrites behind private copies, then runs
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd and the kubelet, and
 # stops them in reverse order on SIGTERM. Nothing of the host's network, iptables, /etc or
@@ -46,10 +46,12 @@ wait_for() {
   log "$what not ready after ${secs}s"; return 1
 }
 
-# --- network: loopback, the node's address on a dummy interface, a default route through it
+# --- network: loopback, the node's address on a veth (this kernel has no dummy driver; a veth
+# pair, both ends up, has a carrier), a default route through it
 ip link set lo up
-ip link add node0 type dummy
+ip link add node0 type veth peer name node0-peer
 ip addr add "$NODE_IP/24" dev node0
+ip link set node0-peer up
 ip link set node0 up
 ip route add default dev node0
 
@@ -178,6 +180,10 @@ EOF
 : > "$S/resolv.conf"
 run kubelet kubelet --config "$S/kubelet/config.yaml" --kubeconfig "$P/kubelet.kubeconfig" \
   --root-dir "$S/kubelet" --hostname-override "$NODE" --node-ip "$NODE_IP" --v 1
+
+# --- volumes: the default StorageClass "local" and its provisioner (cmd/provisioner)
+mkdir -p "$S/volumes"
+run provisioner provisioner -kubeconfig "$P/admin.kubeconfig" -root "$S/volumes"
 
 log "all started"
 touch "$S/started"
