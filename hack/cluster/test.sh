@@ -40,7 +40,7 @@ fi
 
 ts=$SECONDS
 set +e
-(cd "$HERE" && go vet ./... && go test -count=1 -timeout 20m -v ${RUN:+-run "$RUN"} ./scenario/) 2>&1 | tee "${TMPDIR:-/tmp}/test-cluster.log"
+(cd "$HERE" && nice -n 19 go vet ./... && nice -n 19 go test -count=1 -timeout 20m -v ${RUN:+-run "$RUN"} ./scenario/) 2>&1 | tee "${TMPDIR:-/tmp}/test-cluster.log"
 rc=${PIPESTATUS[0]}
 set -e
 summary+=("scenarios: $((SECONDS - ts)) s; make test-cluster: $((SECONDS - t0)) s in all")

@@ -59,22 +59,20 @@ func TestChartOnCluster(t *testing.T) {
 
 	t.Run("crds", func(t *testing.T) {
 		var crds []*unstructured.Unstructured
-		kdir := filepath.Join(moduleDir(t, kyvernoModule), "config", "crds", "policies.kyverno.io")
-		adir := filepath.Join(moduleDir(t, argoCDModule), "manifests", "crds")
-		for _, dir := range []string{kdir, adir} {
-			files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-			if err != nil || len(files) == 0 {
-				t.Fatalf("no CRDs in %s (%v)", dir, err)
+		for _, src := range []struct{ mod, dir string }{
+			{kyvernoModule, "config/crds/policies.kyverno.io"},
+			{argoCDModule, "manifests/crds"},
+		} {
+			files := moduleFiles(t, src.mod, src.dir)
+			names := make([]string, 0, len(files))
+			for n := range files {
+				if !strings.HasSuffix(n, "kustomization.yaml") {
+					names = append(names, n)
+				}
 			}
-			for _, f := range files {
-				if strings.HasSuffix(f, "kustomization.yaml") {
-					continue
-				}
-				data, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				crds = append(crds, decode(t, f, data)...)
+			sort.Strings(names)
+			for _, n := range names {
+				crds = append(crds, decode(t, n, files[n])...)
 			}
 		}
 		for _, o := range crds {
@@ -123,6 +121,9 @@ func TestChartOnCluster(t *testing.T) {
 			} else {
 				t.Logf("applied %s", describe(o))
 			}
+			for _, w := range c.warn.take() {
+				t.Logf("  API server warning for %s: %s", describe(o), w)
+			}
 		}
 	})
 
@@ -160,6 +161,9 @@ func TestChartOnCluster(t *testing.T) {
 			} else {
 				t.Logf("applied %s", describe(o))
 			}
+			for _, w := range c.warn.take() {
+				t.Logf("  API server warning for %s: %s", describe(o), w)
+			}
 		}
 		for _, h := range app.hooks {
 			t.Logf("hook not applied (helm test runs it): %s", describe(h))
@@ -176,6 +180,9 @@ func TestChartOnCluster(t *testing.T) {
 				t.Errorf("refused: %v", err)
 			} else {
 				t.Logf("applied %s", describe(o))
+			}
+			for _, w := range c.warn.take() {
+				t.Logf("  API server warning for %s: %s", describe(o), w)
 			}
 		}
 	})

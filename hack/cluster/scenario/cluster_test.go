@@ -4,14 +4,17 @@
 package scenario
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +37,7 @@ const fieldManager = "taskboard-test-cluster"
 
 // cluster is the API server under test, with the clients the scenarios use.
 type cluster struct {
+	warn   *warnings // the API server's warnings since the last apply
 	cfg    *rest.Config
 	kube   kubernetes.Interface
 	dyn    dynamic.Interface
@@ -51,6 +55,8 @@ func connect(t *testing.T) *cluster {
 		t.Fatalf("KUBECONFIG %s: %v", path, err)
 	}
 	cfg.QPS, cfg.Burst = 50, 100
+	w := &warnings{}
+	cfg.WarningHandler = w
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +69,28 @@ func connect(t *testing.T) *cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &cluster{cfg: cfg, kube: kube, dyn: dyn, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}
+	return &cluster{warn: w, cfg: cfg, kube: kube, dyn: dyn, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}
+}
+
+// warnings keeps the API server's Warning headers, so a scenario reports them with the object
+// that caused them instead of client-go printing them to stderr.
+type warnings struct {
+	mu   sync.Mutex
+	text []string
+}
+
+func (w *warnings) HandleWarningHeader(code int, agent, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.text = append(w.text, text)
+}
+
+func (w *warnings) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.text
+	w.text = nil
+	return t
 }
 
 // apply applies one object server-side (as `kubectl apply --server-side --force-conflicts`),
@@ -111,21 +138,44 @@ func decode(t *testing.T, name string, data []byte) []*unstructured.Unstructured
 	}
 }
 
-// moduleDir is the extracted zip of a Go module, downloaded through the module proxy (GOPROXY)
-// into the module cache: the upstream CRDs come from the release's own source.
-func moduleDir(t *testing.T, mod string) string {
+// moduleFiles reads the YAML files of one folder of a Go module's zip, downloaded through the
+// module proxy (GOPROXY) into the module cache: the upstream CRDs come from the release's own
+// source. The zip is read as it is, not extracted: extracting Argo CD v3.6.2 needs Go 1.27
+// (its go.mod says so), reading its zip does not.
+func moduleFiles(t *testing.T, mod, dir string) map[string][]byte {
 	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", mod)
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
+	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	var info struct{ Zip, Error string }
+	if jerr := json.Unmarshal(out, &info); jerr != nil || info.Zip == "" {
+		t.Fatalf("go mod download %s: %v %s (is the go command on PATH and the module proxy reachable?)", mod, err, info.Error)
+	}
+	zr, err := zip.OpenReader(info.Zip)
 	if err != nil {
-		t.Fatalf("go mod download %s: %v (is the go command on PATH and the module proxy reachable?)", mod, err)
+		t.Fatal(err)
 	}
-	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
-		t.Fatalf("go mod download %s: %s %v", mod, info.Error, err)
+	defer zr.Close()
+	prefix := mod + "/" + dir + "/"
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rest, ok := strings.CutPrefix(f.Name, prefix)
+		if !ok || strings.Contains(rest, "/") || !strings.HasSuffix(rest, ".yaml") {
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name] = data
 	}
-	return info.Dir
+	if len(files) == 0 {
+		t.Fatalf("no YAML files in %s of %s", dir, info.Zip)
+	}
+	return files
 }
 
 // waitFor polls cond every second until it returns true, an error, or the timeout; the last
