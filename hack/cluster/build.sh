@@ -2,7 +2,7 @@
 # Builds every binary and image the one-node cluster runs, from the Go module proxy and Debian only,
 # at low priority, into a cache keyed on what each piece is built from (its versions, go.mod/go.sum
 # and build flags), so a second run finds everything and takes seconds.
-#   build.sh [all|k8s|etcd|containerd|cni|runc|tools|images]    (default all)
+#   build.sh [all|k8s|kube-proxy|etcd|containerd|cni|runc|tools|images]    (default all)
 #   build.sh dir        prints the folder of finished binaries (bin/) and images (img/)
 # Cache: $TASKBOARD_CLUSTER_CACHE (default ~/.cache/taskboard-cluster). Nothing outside it is written,
 # except Go's own module and build caches.
@@ -47,6 +47,8 @@ k8s() { # kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube
   X+=" -X k8s.io/client-go/pkg/version.gitMinor=37 -X k8s.io/client-go/pkg/version.gitTreeState=clean"
   X+=" -X k8s.io/client-go/pkg/version.buildDate=$K8S_BUILD_DATE"
   local LD="-s -w $X" k; k=$(key k8s "$LD" "$m/go.mod" "$m/go.sum")
+  [ "${1:-}" = key ] && { echo "$k"; return; }
+  [ "${1:-}" = ld ] && { echo "$LD"; return; }
   built k8s "$k" && return
   log "kubernetes $K8S_VERSION (5 binaries, one go build; ~40 min cold at nice 19 on 2 cores)"
   local t=$SECONDS
@@ -55,6 +57,15 @@ k8s() { # kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl)
   "$BIN/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" || { echo "kube-apiserver reports $("$BIN/kube-apiserver" --version), want $K8S_VERSION" >&2; return 1; }
   stamp k8s "$k"; log "kubernetes built in $((SECONDS - t)) s"
+}
+
+kube_proxy() { # kube-proxy, in its own go build so the five above keep their stamp (shares Go's build cache)
+  local m=$HERE/build/k8s LD; LD=$(k8s ld)
+  local k; k=$(key kube-proxy "$LD" "$m/go.mod" "$m/go.sum")
+  built kube-proxy "$k" && return
+  log "kube-proxy $K8S_VERSION"; local t=$SECONDS
+  (cd "$m" && CGO_ENABLED=0 $NICE go build -trimpath -ldflags "$LD" -o "$BIN/" k8s.io/kubernetes/cmd/kube-proxy)
+  stamp kube-proxy "$k"; log "kube-proxy built in $((SECONDS - t)) s"
 }
 
 etcd() { # etcd's own server (etcdmain.Main), in build/etcd's module
@@ -128,7 +139,9 @@ flock 8
 
 case "${1:-all}" in
   dir) echo "$C" ;;
+  k8s-key) k8s key ;; # the stamp a finished Kubernetes build is recorded under
   k8s|etcd|containerd|cni|runc|tools|images) "$1" ;;
-  all) runc; tools; images; etcd; cni; containerd; k8s ;;
-  *) echo "usage: $0 [all|k8s|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
+  kube-proxy) kube_proxy ;;
+  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy ;;
+  *) echo "usage: $0 [all|k8s|kube-proxy|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
 esac

@@ -61,7 +61,7 @@ kc() { kubectl --kubeconfig "$S/pki/host.kubeconfig" "$@"; }
 start() {
   if ns_pid >/dev/null 2>&1; then log "already running (unshare pid $(cat "$C/unshare.pid"))"; return 0; fi
   local t0=$SECONDS
-  "$HERE/build.sh" all
+  [ "${TASKBOARD_CLUSTER_SKIP_BUILD:-}" = 1 ] || "$HERE/build.sh" all
   local tb=$SECONDS
   # a fresh cluster each start; the certificates (and so the kubeconfigs handed out) are kept
   if [ -d "$S" ]; then

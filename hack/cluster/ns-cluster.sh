@@ -181,6 +181,26 @@ EOF
 run kubelet kubelet --config "$S/kubelet/config.yaml" --kubeconfig "$P/kubelet.kubeconfig" \
   --root-dir "$S/kubelet" --hostname-override "$NODE" --node-ip "$NODE_IP" --v 1
 
+# --- Services: kube-proxy (iptables mode, in this namespace's own iptables), when built. It leaves
+# the machine-wide conntrack settings alone (maxPerCore 0, timeouts 0: "do not change").
+if [ -x "$BIN/kube-proxy" ]; then
+  cat > "$S/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: $P/kube-proxy.kubeconfig}
+hostnameOverride: $NODE
+mode: iptables
+# pod -> Service -> pod on the same bridge: without br_netfilter the reply would skip the DNAT undo
+masqueradeAll: true
+clusterCIDR: $POD_CIDR
+bindAddress: $NODE_IP
+metricsBindAddress: 127.0.0.1:10249
+healthzBindAddress: 127.0.0.1:10256
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+EOF
+  run kube-proxy kube-proxy --config "$S/kube-proxy.yaml"
+fi
+
 # --- volumes: the default StorageClass "local" and its provisioner (cmd/provisioner)
 mkdir -p "$S/volumes"
 run provisioner provisioner -kubeconfig "$P/admin.kubeconfig" -root "$S/volumes"

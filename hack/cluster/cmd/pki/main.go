@@ -74,6 +74,7 @@ func run(dir, node string, nodeIP, serviceIP net.IP, hostServer string) error {
 		{"controller-manager", "system:kube-controller-manager", nil, false, nil, nil},
 		{"scheduler", "system:kube-scheduler", nil, false, nil, nil},
 		{"kubelet", "system:node:" + node, []string{"system:nodes"}, false, nil, nil},
+		{"kube-proxy", "system:kube-proxy", nil, false, nil, nil},
 		{"apiserver-kubelet-client", "kube-apiserver-kubelet-client", []string{"system:masters"}, false, nil, nil},
 		{"etcd", "etcd", nil, true, []string{"localhost"}, []net.IP{loopback}},
 	}
@@ -114,6 +115,7 @@ func run(dir, node string, nodeIP, serviceIP net.IP, hostServer string) error {
 		{"controller-manager.kubeconfig", "controller-manager", inside},
 		{"scheduler.kubeconfig", "scheduler", inside},
 		{"kubelet.kubeconfig", "kubelet", inside},
+		{"kube-proxy.kubeconfig", "kube-proxy", inside},
 	} {
 		if err := writeKubeconfig(filepath.Join(dir, k.file), k.server, ca.cert, issued[k.user]); err != nil {
 			return err
