@@ -65,7 +65,7 @@ start() {
   local tb=$SECONDS
   # a fresh cluster each start; the certificates (and so the kubeconfigs handed out) are kept
   if [ -d "$S" ]; then
-    grep " $S/" /proc/self/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { grep " $S/" /proc/self/mounts || true; } | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     find "$S" -mindepth 1 -maxdepth 1 ! -name pki ! -name images -exec rm -rf {} +
   fi
   mkdir -p "$S/logs" "$S/images"

@@ -28,7 +28,7 @@ stop_all() {
   sleep 1
   for p in $(ps -e -o pid= | grep -vw -e 1 -e $$ || true); do kill -KILL "$p" 2>/dev/null || true; done
   # unmount what the kubelet and containerd mounted under the state folder (private to this namespace)
-  grep " $S/" /proc/self/mounts | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep " $S/" /proc/self/mounts || true; } | awk '{print $2}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   log "stopped"
   exit 0
 }
@@ -132,6 +132,9 @@ disabled_plugins = ["io.containerd.nri.v1.nri", "io.containerd.tracing.processor
     config_path = "$S/containerd/certs.d"
 [plugins.'io.containerd.cri.v1.runtime']
   cdi_spec_dirs = []
+  # This machine drops CAP_SYS_RESOURCE: lowering oom_score_adj (the sandbox asks -998) fails in runc's
+  # nsexec ("can't get final child's PID from pipe: EOF"). Clamp to containerd's own score instead.
+  restrict_oom_score_adj = true
   [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
     runtime_type = "io.containerd.runc.v2"
     [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]

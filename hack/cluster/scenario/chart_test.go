@@ -198,7 +198,15 @@ func TestChartOnCluster(t *testing.T) {
 			t.Fatal("the chart rendered no StatefulSet")
 		}
 		pod := sts.GetName() + "-0"
-		fsGroup, _, _ := unstructured.NestedInt64(sts.Object, "spec", "template", "spec", "securityContext", "fsGroup")
+		// decoded from JSON: numbers are float64
+		raw, _, _ := unstructured.NestedFieldNoCopy(sts.Object, "spec", "template", "spec", "securityContext", "fsGroup")
+		var fsGroup int64
+		switch v := raw.(type) {
+		case float64:
+			fsGroup = int64(v)
+		case int64:
+			fsGroup = v
+		}
 		if fsGroup == 0 {
 			t.Fatalf("StatefulSet %s sets no fsGroup", sts.GetName())
 		}
@@ -233,14 +241,26 @@ func TestChartOnCluster(t *testing.T) {
 			}
 			t.Logf("claim %s bound to %s (class %s)", pvc.Name, pvc.Spec.VolumeName, storageClass)
 		}
-		out, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c", `id -u; id -G; stat -c '%g %a' "$PGDATA"; pg_isready -h 127.0.0.1`)
+		// The claim's folder is made root:root 0777 by the provisioner: a group of fsGroup with the
+		// setgid bit can only come from the kubelet applying the pod's fsGroup to the volume.
+		mount := ""
+		for _, vm := range p.Spec.Containers[0].VolumeMounts {
+			if vm.Name == "data" {
+				mount = vm.MountPath
+			}
+		}
+		if mount == "" {
+			t.Fatalf("pod %s mounts no volume named data", pod)
+		}
+		out, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c",
+			`stat -c '%g %a' "$1"; pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"`, "sh", mount)
+		t.Logf("inside %s: %s", pod, short(out))
 		if err != nil {
 			t.Fatalf("exec in %s: %v", pod, err)
 		}
-		t.Logf("inside %s: %s", pod, short(out))
-		lines := strings.Fields(out)
-		if len(lines) < 4 || !strings.Contains(out, fmt.Sprintf("%d", fsGroup)) {
-			t.Errorf("the data directory or the process does not carry fsGroup %d: %q", fsGroup, out)
+		f := strings.Fields(out)
+		if len(f) < 2 || f[0] != fmt.Sprint(fsGroup) || !strings.HasPrefix(f[1], "2") {
+			t.Errorf("%s is not group %d with setgid (the kubelet's fsGroup): %q", mount, fsGroup, out)
 		}
 		if !strings.Contains(out, "accepting connections") {
 			t.Errorf("PostgreSQL does not accept connections: %q", out)
