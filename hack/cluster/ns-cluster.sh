@@ -194,7 +194,8 @@ clientConnection: {kubeconfig: $P/kube-proxy.kubeconfig}
 hostnameOverride: $NODE
 mode: iptables
 # pod -> Service -> pod on the same bridge: without br_netfilter the reply would skip the DNAT undo
-masqueradeAll: true
+iptables: {masqueradeAll: true}
+nodePortAddresses: [primary]
 clusterCIDR: $POD_CIDR
 bindAddress: $NODE_IP
 metricsBindAddress: 127.0.0.1:10249

@@ -267,6 +267,42 @@ func TestChartOnCluster(t *testing.T) {
 		}
 	})
 
+	// The PostgreSQL Service, from the pod it selects: a Service's ClusterIP routed by the cluster's
+	// proxy (kube-proxy here) back to the same pod.
+	t.Run("postgresql-service", func(t *testing.T) {
+		var svcName, pod string
+		for _, o := range app.objects {
+			ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP")
+			if o.GetKind() == "Service" && strings.Contains(o.GetName(), "postgresql") && ip != corev1.ClusterIPNone {
+				svcName = o.GetName()
+			}
+			if o.GetKind() == "StatefulSet" {
+				pod = o.GetName() + "-0"
+			}
+		}
+		if svcName == "" {
+			t.Fatal("the chart rendered no PostgreSQL Service")
+		}
+		svc, err := c.kube.CoreV1().Services(appNamespace).Get(ctx, svcName, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if svc.Spec.ClusterIP == "" || svc.Spec.ClusterIP == corev1.ClusterIPNone {
+			t.Fatalf("Service %s has no cluster IP (%q)", svcName, svc.Spec.ClusterIP)
+		}
+		var out string
+		waitFor(t, "PostgreSQL through Service "+svcName+" ("+svc.Spec.ClusterIP+")", time.Minute, func() (bool, string, error) {
+			o, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c",
+				`pg_isready -t 3 -h "$1" -p "$2" -U "$POSTGRES_USER" -d "$POSTGRES_DB"`, "sh", svc.Spec.ClusterIP, fmt.Sprint(svc.Spec.Ports[0].Port))
+			out = o
+			if err != nil {
+				return false, short(o) + " " + err.Error(), nil
+			}
+			return strings.Contains(o, "accepting connections"), short(o), nil
+		})
+		t.Logf("from %s: %s", pod, short(out))
+	})
+
 	// What else the production render asked of this cluster, for the record (not asserted: the
 	// application images are the release's, in a registry this cluster does not reach yet).
 	pods, err := c.kube.CoreV1().Pods(appNamespace).List(ctx, metav1.ListOptions{})
