@@ -2,7 +2,7 @@
 # Builds every binary and image the one-node cluster runs, from the Go module proxy and Debian only,
 # at low priority, into a cache keyed on what each piece is built from (its versions, go.mod/go.sum
 # and build flags), so a second run finds everything and takes seconds.
-#   build.sh [all|k8s|kube-proxy|etcd|containerd|cni|runc|tools|images]    (default all)
+#   build.sh [all|k8s|kube-proxy|coredns|etcd|containerd|cni|runc|tools|images]    (default all)
 #   build.sh dir        prints the folder of finished binaries (bin/) and images (img/)
 # Cache: $TASKBOARD_CLUSTER_CACHE (default ~/.cache/taskboard-cluster). Nothing outside it is written,
 # except Go's own module and build caches.
@@ -16,7 +16,7 @@ K8S_BUILD_DATE=2026-10-27T12:01:04Z # the module proxy's time for k8s.io/kuberne
 ETCD_VERSION=v3.7.4
 CONTAINERD_VERSION=v2.4.2
 CNI_VERSION=v1.9.0
-COREDNS_VERSION=${COREDNS_VERSION:-v1.14.2}
+COREDNS_VERSION=v1.14.6 # what kubeadm v1.37.2 installs (cmd/kubeadm/app/constants: CoreDNSVersion)
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2 # containerd v2's default sandbox image name
 BIN=$C/bin IMG=$C/img
 mkdir -p "$BIN" "$IMG" "$C/logs" "$C/src"
@@ -66,6 +66,16 @@ kube_proxy() { # kube-proxy, in its own go build so the five above keep their st
   log "kube-proxy $K8S_VERSION"; local t=$SECONDS
   (cd "$m" && CGO_ENABLED=0 $NICE go build -trimpath -ldflags "$LD" -o "$BIN/" k8s.io/kubernetes/cmd/kube-proxy)
   stamp kube-proxy "$k"; log "kube-proxy built in $((SECONDS - t)) s"
+}
+
+coredns() { # CoreDNS, from the module zip with its own go.mod (its generated plugin list included)
+  local P=github.com/coredns/coredns LD="-s -w -X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
+  local k; k=$(key coredns "$COREDNS_VERSION" "$LD")
+  built coredns "$k" && return
+  log "CoreDNS $COREDNS_VERSION"; local t=$SECONDS
+  local d; d=$(moddir "$P@$COREDNS_VERSION")
+  (cd "$d" && CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" $NICE go build -trimpath -ldflags "$LD" -o "$BIN/coredns" .)
+  stamp coredns "$k"; log "CoreDNS built in $((SECONDS - t)) s"
 }
 
 etcd() { # etcd's own server (etcdmain.Main), in build/etcd's module
@@ -142,6 +152,7 @@ case "${1:-all}" in
   k8s-key) k8s key ;; # the stamp a finished Kubernetes build is recorded under
   k8s|etcd|containerd|cni|runc|tools|images) "$1" ;;
   kube-proxy) kube_proxy ;;
-  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy ;;
-  *) echo "usage: $0 [all|k8s|kube-proxy|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
+  coredns) coredns ;;
+  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy; coredns ;;
+  *) echo "usage: $0 [all|k8s|kube-proxy|coredns|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
 esac

@@ -101,6 +101,26 @@ run kube-scheduler kube-scheduler \
   --authentication-kubeconfig "$P/scheduler.kubeconfig" --authorization-kubeconfig "$P/scheduler.kubeconfig" \
   --bind-address 127.0.0.1 --leader-elect=false
 
+# --- cluster DNS: CoreDNS as a process on the node address (no Service in front: the kubelet gives
+# pods the node address as their nameserver). No upstream: this namespace has no way out.
+CLUSTER_DNS=""
+if [ -x "$BIN/coredns" ]; then
+  cat > "$S/Corefile" <<EOF
+.:53 {
+    bind $NODE_IP
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig $P/admin.kubeconfig taskboard-test
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    cache 30
+}
+EOF
+  run coredns coredns -conf "$S/Corefile"
+  CLUSTER_DNS=$NODE_IP
+fi
+
 # --- containerd with runc and the CNI bridge
 mkdir -p "$S/containerd/root" "$S/containerd/opt" "$S/cni/net.d" "$S/cni/ipam" "$S/pod-logs" "$S/kubelet"
 cat > "$S/cni/net.d/10-taskboard.conflist" <<EOF
@@ -172,7 +192,7 @@ cgroupRoot: $CG_ROOT
 failCgroupV1: false
 failSwapOn: false
 clusterDomain: cluster.local
-clusterDNS: [${CLUSTER_DNS:-}]
+clusterDNS: [$CLUSTER_DNS]
 resolvConf: $S/resolv.conf
 podLogsDir: $S/pod-logs
 serializeImagePulls: false

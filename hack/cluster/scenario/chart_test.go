@@ -270,19 +270,7 @@ func TestChartOnCluster(t *testing.T) {
 	// The PostgreSQL Service, from the pod it selects: a Service's ClusterIP routed by the cluster's
 	// proxy (kube-proxy here) back to the same pod.
 	t.Run("postgresql-service", func(t *testing.T) {
-		var svcName, pod string
-		for _, o := range app.objects {
-			ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP")
-			if o.GetKind() == "Service" && strings.Contains(o.GetName(), "postgresql") && ip != corev1.ClusterIPNone {
-				svcName = o.GetName()
-			}
-			if o.GetKind() == "StatefulSet" {
-				pod = o.GetName() + "-0"
-			}
-		}
-		if svcName == "" {
-			t.Fatal("the chart rendered no PostgreSQL Service")
-		}
+		svcName, pod := postgresql(t, app.objects)
 		svc, err := c.kube.CoreV1().Services(appNamespace).Get(ctx, svcName, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -303,6 +291,23 @@ func TestChartOnCluster(t *testing.T) {
 		t.Logf("from %s: %s", pod, short(out))
 	})
 
+	// The name the backend is given (POSTGRES_HOST: the Service's short name), resolved by the
+	// cluster's DNS from inside a pod.
+	t.Run("postgresql-dns", func(t *testing.T) {
+		svcName, pod := postgresql(t, app.objects)
+		var out string
+		waitFor(t, "PostgreSQL at "+svcName+" (cluster DNS)", time.Minute, func() (bool, string, error) {
+			o, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c",
+				`pg_isready -t 3 -h "$1" -U "$POSTGRES_USER" -d "$POSTGRES_DB"`, "sh", svcName)
+			out = o
+			if err != nil {
+				return false, short(o) + " " + err.Error(), nil
+			}
+			return strings.Contains(o, "accepting connections"), short(o), nil
+		})
+		t.Logf("from %s: %s", pod, short(out))
+	})
+
 	// What else the production render asked of this cluster, for the record (not asserted: the
 	// application images are the release's, in a registry this cluster does not reach yet).
 	pods, err := c.kube.CoreV1().Pods(appNamespace).List(ctx, metav1.ListOptions{})
@@ -314,6 +319,25 @@ func TestChartOnCluster(t *testing.T) {
 		sort.Strings(states)
 		t.Logf("pods in %s:\n  %s", appNamespace, strings.Join(states, "\n  "))
 	}
+}
+
+// postgresql names the chart's PostgreSQL Service with a cluster IP (not the headless one) and
+// the first pod of its StatefulSet.
+func postgresql(t *testing.T, objs []*unstructured.Unstructured) (service, pod string) {
+	t.Helper()
+	for _, o := range objs {
+		ip, _, _ := unstructured.NestedString(o.Object, "spec", "clusterIP")
+		if o.GetKind() == "Service" && strings.Contains(o.GetName(), "postgresql") && ip != corev1.ClusterIPNone {
+			service = o.GetName()
+		}
+		if o.GetKind() == "StatefulSet" {
+			pod = o.GetName() + "-0"
+		}
+	}
+	if service == "" || pod == "" {
+		t.Fatalf("the chart rendered no PostgreSQL Service (%q) or StatefulSet (%q)", service, pod)
+	}
+	return service, pod
 }
 
 // defaultStorageClass is the class marked default, or fails saying how to choose one.
