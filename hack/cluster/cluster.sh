@@ -76,8 +76,17 @@ start() {
     nohup unshare --mount --net --pid --fork --mount-proc --propagation private --kill-child=SIGTERM \
     "$HERE/ns-cluster.sh" >"$S/logs/ns.log" 2>&1 &
   echo $! > "$C/unshare.pid"
+  # PID 1 of the namespaces, once it runs ns-cluster.sh in its own network namespace (not the
+  # moment unshare has forked it: the forwarder must join the right one)
   local i nsp=""
-  for ((i = 0; i < 50; i++)); do nsp=$(ns_pid 2>/dev/null) && [ -n "$nsp" ] && break; sleep 0.1; done
+  for ((i = 0; i < 100; i++)); do
+    nsp=$(ns_pid 2>/dev/null) || nsp=""
+    if [ -n "$nsp" ] && grep -q ns-cluster.sh "/proc/$nsp/cmdline" 2>/dev/null &&
+      [ "$(readlink "/proc/$nsp/ns/net" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ]; then
+      break
+    fi
+    nsp=""; sleep 0.1
+  done
   [ -n "$nsp" ] || { tail -20 "$S/logs/ns.log"; log "the namespaces did not start"; return 1; }
   nohup nsfwd -listen "127.0.0.1:$PORT" -pid "$nsp" -to 127.0.0.1:6443 >"$S/logs/nsfwd.log" 2>&1 &
   echo $! > "$C/nsfwd.pid"
@@ -89,6 +98,7 @@ start() {
       return 0
     fi
     ns_pid >/dev/null 2>&1 || { tail -30 "$S/logs/ns.log"; log "the cluster's namespaces exited"; return 1; }
+    kill -0 "$(cat "$C/nsfwd.pid")" 2>/dev/null || { cat "$S/logs/nsfwd.log"; log "the forwarder to the apiserver exited"; return 1; }
     sleep 1
   done
   tail -20 "$S/logs/ns.log"; log "node not Ready after 180 s: see $S/logs (kubelet.log, containerd.log)"
