@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine bench-backend bench-backend-profile bench-ci bench-engine
+.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine test-cluster bench-backend bench-backend-profile bench-ci bench-engine
 
 test: test-go test-ci test-enginetest test-frontend test-e2e
 
@@ -73,6 +73,12 @@ test-e2e:
 # part of make test: CI has no engine. RUN=regexp picks scenarios.
 test-engine:
 	bash hack/enginetest/run.sh $(if $(RUN),-run '$(RUN)')
+
+# The charts, the policies and argocd-application.yaml on a real Kubernetes (hack/cluster/README.md):
+# the cluster KUBECONFIG names (kind, k3d, EKS) or, when unset, a one-node Kubernetes built from
+# source and run here in its own namespaces. Not part of make test. RUN=regexp picks scenarios.
+test-cluster:
+	RUN='$(RUN)' bash hack/cluster/test.sh
 
 bench: bench-backend bench-ci
 
