@@ -132,7 +132,9 @@ func TestArgoCDApplications(t *testing.T) {
 		if sp.Retry == nil || sp.Retry.Limit < 1 || sp.Retry.Backoff == nil || sp.Retry.Backoff.Duration == "" {
 			t.Errorf("%s: retry with backoff required", name)
 		}
-		if !slices.Contains(a.Metadata.Finalizers, "resources-finalizer.argocd.argoproj.io") {
+		// The domain-qualified name with a path (the API server warns on a bare one): the same
+		// foreground cascade Argo CD's bare name asks for.
+		if !slices.Contains(a.Metadata.Finalizers, "resources-finalizer.argocd.argoproj.io/foreground") {
 			t.Errorf("%s: resources finalizer missing", name)
 		}
 		if src.Path == "helm/app" {
