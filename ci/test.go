@@ -99,7 +99,7 @@ const backupDrillTests = "^(TestDrill|TestBackupFailsWhenTheUploadFails)$"
 // cliBuiltTests are the module's tests that build a CLI from source that no pinned image has
 // (cosign v3, Kyverno with the attestation fix): minutes each, and network. make test runs them;
 // the test stage leaves them out, and its log and row say so.
-const cliBuiltTests = "^(TestCosignV3CLIVerifiesEverything|TestKyvernoRequiresEveryAttestation|TestReleasedKyvernoRefusesKeyedAttestations)$"
+const cliBuiltTests = "^(TestCosignV3CLIVerifiesEverything|TestKeyRotationEndToEnd|TestKyvernoRequiresEveryAttestation|TestReleasedKyvernoRefusesKeyedAttestations)$"
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	// The tests that run the Kyverno CLI and Trivy take the pinned images' binaries rather than

@@ -188,6 +188,10 @@ func TestPushStopsAtOnceWhenTheServerRefusesThePush(t *testing.T) {
 	s := newGitServer(t, token, map[string]string{valuesPath: initial})
 	hook := filepath.Join(s.bare, "hooks", "pre-receive")
 	script := "#!/bin/sh\necho 'TF402455: Pushes to this branch are not permitted; you must use a pull request to update this branch.' >&2\nexit 1\n"
+	// A git without its templates (the pinned golang image's) makes a bare repository with no hooks/.
+	if err := os.MkdirAll(filepath.Dir(hook), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(hook, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
