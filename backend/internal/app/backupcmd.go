@@ -28,13 +28,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if fs.NArg() > 0 {
 		return usage(fmt.Errorf("backup takes no arguments, got %q", fs.Args()))
 	}
-	cfg, s3cfg, err := backupConfig(getenv)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
 	defer cancel()
-	store, err := backup.NewS3Store(ctx, s3cfg)
+	cfg, s3cfg, store, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -66,13 +62,9 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	if fs.NArg() > 0 {
 		return usage(fmt.Errorf("restore takes only flags, got %q", fs.Args()))
 	}
-	cfg, s3cfg, err := backupConfig(getenv)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
 	defer cancel()
-	store, err := backup.NewS3Store(ctx, s3cfg)
+	cfg, s3cfg, store, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -85,6 +77,16 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		r.Object, r.SHA256, r.Rows(), r.Manifest.SchemaVersion, r.Manifest.CreatedAt.Format(time.RFC3339),
 		r.Manifest.ServerVersion, r.Took.Round(time.Millisecond))
 	return err
+}
+
+// openStore reads the database and S3 settings both commands share and opens the bucket.
+func openStore(ctx context.Context, getenv func(string) string) (config.Config, backup.S3Config, *backup.S3Store, error) {
+	cfg, s3cfg, err := backupConfig(getenv)
+	if err != nil {
+		return cfg, s3cfg, nil, err
+	}
+	store, err := backup.NewS3Store(ctx, s3cfg)
+	return cfg, s3cfg, store, err
 }
 
 func backupConfig(getenv func(string) string) (config.Config, backup.S3Config, error) {
