@@ -22,10 +22,11 @@ export PATH=$BIN:/usr/local/go/bin:$PATH
 
 log() { printf '%s cluster: %s\n' "$(date -u +%T)" "$*" >&2; }
 # The cgroup (v1 here: one tree per controller) the kubelet puts pods under: below this session's
-# own memory cgroup, so pods count against the same limit as the rest of the session.
+# own memory cgroup, so pods count against the same limit as the rest of the session. Named after
+# the cache folder, so two clusters with caches of their own can run side by side.
 cg_root() {
-  local base; base=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
-  base=${base%/taskboard-cluster}; echo "${base%/}/taskboard-cluster"
+  local base name; base=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup) name=$(basename "$C")
+  base=${base%/"$name"}; echo "${base%/}/$name"
 }
 cg_dirs() { local r; r=$(cg_root); for h in /sys/fs/cgroup/*/; do [ -f "$h/cgroup.procs" ] && echo "${h%/}$r"; done; }
 cg_make() {
