@@ -260,7 +260,9 @@ func TestKyvernoAdmission(t *testing.T) {
 	}
 }
 
-// idle scales to zero the Deployments of ns that have no replica Ready.
+// idle scales to zero the Deployments of ns that have no replica Ready, and removes at once their
+// pods that never started a container: the kubelet would otherwise hold each (and its CPU request)
+// until its image pull, which cannot succeed here, gives up.
 func idle(t *testing.T, ctx context.Context, c *cluster, ns string) {
 	t.Helper()
 	l, err := c.kube.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
@@ -280,6 +282,23 @@ func idle(t *testing.T, ctx context.Context, c *cluster, ns string) {
 			t.Fatalf("scale %s to 0: %v", d.Name, err)
 		}
 		t.Logf("Deployment %s/%s (no replica Ready) scaled to 0: its CPU requests are Kyverno's room", ns, d.Name)
+		sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pods, err := c.kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pods.Items {
+			started := false
+			for _, cs := range p.Status.ContainerStatuses {
+				started = started || cs.State.Running != nil || cs.State.Terminated != nil || cs.LastTerminationState.Terminated != nil
+			}
+			if !started {
+				_ = c.kube.CoreV1().Pods(ns).Delete(ctx, p.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+			}
+		}
 	}
 }
 
