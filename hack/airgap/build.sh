@@ -3,10 +3,11 @@
 #
 #   build.sh [NAME...]                          build every images/*.sh recipe, or the named ones
 #   build.sh push HOST[:PORT] [-insecure] [NAME...]   push built images to HOST[:PORT]/<ref>
+# Without names, recipes marked "# airgap-set: cluster" (Kyverno's images, for hack/cluster) are left out.
 #
 # Each image lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap/images/<name>/: oci/ (an
 # OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. An
-# image is rebuilt only when its recipe (with images/<name>/, images/files/<name>* and the
+# image is rebuilt only when its recipe (with images/<name>/, images/files/<name>*, the images/files/*.bash it names and the
 # scripts/tool-*.sh it runs), a lib*.sh or mkimage's source change (FORCE=1 rebuilds anyway); tool binaries have their own cache, so a rebuild rarely recompiles.
 set -euo pipefail
 
@@ -42,7 +43,9 @@ recipe_names() {
   if [ $# -gt 0 ]; then
     printf '%s\n' "$@"
   else
-    for f in "$here"/images/*.sh; do basename "$f" .sh; done
+    # the Dagger engine's set: recipes marked "# airgap-set: cluster" (the images only the test
+    # cluster runs, hack/cluster) are built and pushed only when named
+    for f in "$here"/images/*.sh; do grep -q '^# airgap-set: cluster$' "$f" || basename "$f" .sh; done
   fi
 }
 
@@ -58,6 +61,7 @@ image_key() {
       find "images/$name.sh" "images/$name" images/files -path "images/files/*" ! -path "images/files/$name*" -prune -o -type f -print 2>/dev/null
       printf '%s\n' lib*.sh
       { grep -o 'scripts/tool-[a-z0-9-]*\.sh' "images/$name.sh" || true; } | sed 's|^|../../|'
+      { grep -o 'images/files/[A-Za-z0-9._-]*\.bash' "images/$name.sh" || true; }
       mkimage_sources | sed "s|^$here/||"
     } | LC_ALL=C sort -u | xargs sha256sum
   ) | sha256sum | cut -d' ' -f1
@@ -121,7 +125,7 @@ push_all() {
   if [ "${1:-}" = -insecure ]; then insecure=(-insecure); shift; fi
   ensure_mkimage
   local name names
-  if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <(ls "$cache/images"); fi
+  if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <(recipe_names); fi
   for name in "${names[@]}"; do
     local dir="$cache/images/$name"
     [ -f "$dir/oci/index.json" ] || { echo "not built: $name (run build.sh $name)" >&2; return 1; }

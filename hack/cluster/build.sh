@@ -2,7 +2,7 @@
 # Builds every binary and image the one-node cluster runs, from the Go module proxy and Debian only,
 # at low priority, into a cache keyed on what each piece is built from (its versions, go.mod/go.sum
 # and build flags), so a second run finds everything and takes seconds.
-#   build.sh [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|images]    (default all)
+#   build.sh [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|registry|images]    (default all)
 #   build.sh dir        prints the folder of finished binaries (bin/) and images (img/)
 # Cache: $TASKBOARD_CLUSTER_CACHE (default ~/.cache/taskboard-cluster). Nothing outside it is written,
 # except Go's own module and build caches.
@@ -149,6 +149,15 @@ tools() { # this folder's helpers: pki, nsfwd, pause, provisioner; the airgap im
   fi
 }
 
+registry() { # the node's image registry: hack/airgap's stand-in build of distribution v2.8.3 (its own module)
+  local m; m=$(cd "$HERE/../airgap/images/registry" && pwd)
+  local k; k=$(key registry "$m/go.mod" "$m/go.sum")
+  built registry "$k" && return
+  log "registry (distribution v2.8.3, hack/airgap/images/registry)"
+  (cd "$m" && CGO_ENABLED=0 $NICE go build -trimpath -tags include_oss -ldflags "-s -w" -o "$BIN/registry" github.com/docker/distribution/cmd/registry)
+  stamp registry "$k"
+}
+
 images() { # the pod sandbox image: our static pause as the only file, as an OCI archive for ctr import
   local k; k=$(key pause "$BIN/pause" "$BIN/mkimage")
   built pause-image "$k" && return
@@ -178,10 +187,10 @@ flock 8
 case "${1:-all}" in
   dir) echo "$C" ;;
   k8s-key) k8s key ;; # the stamp a finished Kubernetes build is recorded under
-  k8s|etcd|containerd|cni|runc|tools|images) "$1" ;;
+  k8s|etcd|containerd|cni|runc|tools|registry|images) "$1" ;;
   kube-proxy) kube_proxy ;;
   kube-router) kube_router ;;
   coredns) coredns; coredns_image ;;
-  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy; coredns; coredns_image; kube_router ;;
-  *) echo "usage: $0 [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
+  all) runc; tools; registry; images; etcd; cni; containerd; k8s; kube_proxy; coredns; coredns_image; kube_router ;;
+  *) echo "usage: $0 [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|registry|images|dir]" >&2; exit 2 ;;
 esac

@@ -11,12 +11,14 @@
 # The apiserver listens inside the namespace (10.86.0.2:6443 and its loopback); the host reaches it
 # at https://127.0.0.1:$TASKBOARD_CLUSTER_PORT (default 16443) through nsfwd, a forwarder that
 # dials from inside the namespace. State: $TASKBOARD_CLUSTER_CACHE/state (wiped at each start but
-# the certificates), logs in state/logs.
+# the certificates), logs in state/logs. The node's image registry (TLS, the cluster's CA) is
+# $REGISTRY inside, https://127.0.0.1:$TASKBOARD_CLUSTER_REGISTRY_PORT (default PORT + 10000) from the host.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 C=${TASKBOARD_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-cluster}
 S=$C/state BIN=$C/bin IMG=$C/img
 PORT=${TASKBOARD_CLUSTER_PORT:-16443}
+REGISTRY_PORT=${TASKBOARD_CLUSTER_REGISTRY_PORT:-$((PORT + 10000))} REGISTRY=10.86.0.2:5000
 NODE=taskboard-node NODE_IP=10.86.0.2
 export PATH=$BIN:/usr/local/go/bin:$PATH
 
@@ -91,6 +93,10 @@ start() {
   [ -n "$nsp" ] || { tail -20 "$S/logs/ns.log"; log "the namespaces did not start"; return 1; }
   nohup nsfwd -listen "127.0.0.1:$PORT" -pid "$nsp" -to 127.0.0.1:6443 >"$S/logs/nsfwd.log" 2>&1 &
   echo $! > "$C/nsfwd.pid"
+  if [ -x "$BIN/registry" ]; then
+    nohup nsfwd -listen "127.0.0.1:$REGISTRY_PORT" -pid "$nsp" -to "$REGISTRY" >"$S/logs/nsfwd-registry.log" 2>&1 &
+    echo $! > "$C/nsfwd-registry.pid"
+  fi
   # Ready: the apiserver answers through the forwarder and the node reports Ready (bounded: 180 s)
   for ((i = 0; i < 180; i++)); do
     if kc get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True; then
@@ -116,8 +122,7 @@ addons() {
 
 stop() {
   local up ns fw
-  fw=$(cat "$C/nsfwd.pid" 2>/dev/null || true)
-  [ -n "$fw" ] && kill -TERM "$fw" 2>/dev/null || true
+  for fw in $(cat "$C/nsfwd.pid" "$C/nsfwd-registry.pid" 2>/dev/null || true); do kill -TERM "$fw" 2>/dev/null || true; done
   up=$(cat "$C/unshare.pid" 2>/dev/null || true)
   if [ -n "$up" ] && kill -0 "$up" 2>/dev/null; then
     ns=$(ns_pid || true)
@@ -128,7 +133,7 @@ stop() {
       log "still running after 30 s: killing"; [ -n "$ns" ] && kill -KILL "$ns" 2>/dev/null; kill -KILL "$up" 2>/dev/null || true
     fi
   fi
-  rm -f "$C/unshare.pid" "$C/nsfwd.pid"
+  rm -f "$C/unshare.pid" "$C/nsfwd.pid" "$C/nsfwd-registry.pid"
   cg_remove
   log "stopped"
 }
@@ -136,6 +141,11 @@ stop() {
 env_() {
   echo "export KUBECONFIG=$S/pki/host.kubeconfig"
   echo "export PATH=$BIN:\$PATH  # kubectl v1.37.2"
+  if [ -x "$BIN/registry" ]; then
+    # the node's registry: pods and Kyverno name images $REGISTRY/...; the host pushes to the same
+    # registry at 127.0.0.1:$REGISTRY_PORT; both serve a certificate of the cluster's CA
+    echo "export TASKBOARD_CLUSTER_REGISTRY=$REGISTRY TASKBOARD_CLUSTER_REGISTRY_HOST=127.0.0.1:$REGISTRY_PORT TASKBOARD_CLUSTER_CA=$S/pki/ca.crt"
+  fi
   echo "# the apiserver: https://127.0.0.1:$PORT from the host (nsfwd), https://$NODE_IP:6443 inside the namespace"
   echo "# a process that must be inside: nsenter -t $(ns_pid 2>/dev/null || echo PID) -n -m CMD"
 }
@@ -151,6 +161,9 @@ load() { # load OCI_LAYOUT_DIR NAME: kept in state/images, imported now if runni
   [ -f "$dir/index.json" ] || { echo "$dir is not an OCI layout" >&2; return 1; }
   t=$S/images/$(echo "$name" | tr '/:@' '___').tar
   mkdir -p "$S/images"
+  # the same image under the same name, kept from an earlier load and imported at this start: done
+  local k; k=$(cat "$dir/index.json" <(echo "$name") | sha256sum | cut -c1-16)
+  if [ "$(cat "$t.key" 2>/dev/null)" = "$k" ] && [ -f "$S/started" ] && [ "$t" -ot "$S/started" ]; then return 0; fi
   # ctr names the image after the index's org.opencontainers.image.ref.name annotation
   python3 - "$dir/index.json" "$name" > "$t.index" <<'PY'
 import json, sys
@@ -168,7 +181,7 @@ idx["manifests"] = out
 print(json.dumps(idx))
 PY
   local w; w=$(mktemp -d); cp -r "$dir"/. "$w"/; mv "$t.index" "$w/index.json"
-  tar -C "$w" -cf "$t" .; rm -rf "$w"
+  tar -C "$w" -cf "$t" .; rm -rf "$w"; echo "$k" > "$t.key"
   if ns_pid >/dev/null 2>&1; then
     nsenter -t "$(ns_pid)" -m -n ctr --address /run/containerd/containerd.sock -n k8s.io images import "$t" >&2
   fi

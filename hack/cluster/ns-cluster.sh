@@ -2,7 +2,7 @@
 # PID 1 of the one-node cluster's private mount+net+pid namespaces (started by cluster.sh through
 # unshare). It gives the node its own network (a veth holding the node address, the CNI
 # bridge for pods), hides the kernel settings the kubelet rewrites behind private copies, then runs
-# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd and the kubelet, and
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler, an image registry, containerd and the kubelet, and
 # stops them in reverse order on SIGTERM. Nothing of the host's network, iptables, /etc or
 # /var/lib is touched: state lives in $S, sockets in a private /run.
 set -euo pipefail
@@ -110,8 +110,39 @@ run kube-scheduler kube-scheduler \
 # Service kube-dns at this fixed address, as kubeadm sets it up
 CLUSTER_DNS=${CLUSTER_DNS:-10.96.0.10}
 
+# --- the image registry: distribution (hack/airgap's build) on the node address, TLS with a
+# certificate of the cluster's CA; pods pull from it and Kyverno verifies signatures in it at
+# $NODE_IP:5000, the host pushes to it through nsfwd (cluster.sh). Its storage is wiped at start.
+REGISTRY=""
+if [ -x "$BIN/registry" ]; then
+  mkdir -p "$S/registry/data"
+  cat > "$S/registry/config.yml" <<EOF
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage:
+  filesystem: {rootdirectory: $S/registry/data}
+  delete: {enabled: true}
+http:
+  addr: $NODE_IP:5000
+  tls: {certificate: $P/registry.crt, key: $P/registry.key}
+EOF
+  run registry registry serve "$S/registry/config.yml"
+  REGISTRY=$NODE_IP:5000
+  wait_for registry 30 curl -fsS --cacert "$P/ca.crt" "https://$REGISTRY/v2/"
+fi
+
 # --- containerd with runc and the CNI bridge
 mkdir -p "$S/containerd/root" "$S/containerd/opt" "$S/cni/net.d" "$S/cni/ipam" "$S/pod-logs" "$S/kubelet"
+# containerd trusts the registry's CA for that host only (config_path's hosts.toml)
+if [ -n "$REGISTRY" ]; then
+  mkdir -p "$S/containerd/certs.d/$REGISTRY"
+  cat > "$S/containerd/certs.d/$REGISTRY/hosts.toml" <<EOF
+server = "https://$REGISTRY"
+[host."https://$REGISTRY"]
+  capabilities = ["pull", "resolve"]
+  ca = "$P/ca.crt"
+EOF
+fi
 cat > "$S/cni/net.d/10-taskboard.conflist" <<EOF
 {
   "cniVersion": "1.0.0",

@@ -1,7 +1,7 @@
 // Command pki writes the certificates, keys and kubeconfigs of the one-node test cluster: one CA,
 // the apiserver's serving certificate, the service-account key pair, a client certificate for
 // each component (the identities the Node and RBAC authorizers know) and the kubelet's serving
-// certificate. An existing CA is kept, so a warm start reuses the whole set and kubeconfigs
+// certificate, and the serving certificate of the node's image registry. An existing CA is kept, so a warm start reuses the whole set and kubeconfigs
 // handed out earlier stay valid.
 //
 //	pki -dir DIR -node NAME -node-ip IP -host-server https://127.0.0.1:16443
@@ -77,6 +77,9 @@ func run(dir, node string, nodeIP, serviceIP net.IP, hostServer string) error {
 		{"kube-proxy", "system:kube-proxy", nil, false, nil, nil},
 		{"apiserver-kubelet-client", "kube-apiserver-kubelet-client", []string{"system:masters"}, false, nil, nil},
 		{"etcd", "etcd", nil, true, []string{"localhost"}, []net.IP{loopback}},
+		// the image registry on the node address (ns-cluster.sh), also reached from the host's
+		// loopback through nsfwd
+		{"registry", "registry", nil, true, []string{"localhost"}, []net.IP{loopback, nodeIP}},
 	}
 	issued := map[string]pair{}
 	for _, c := range certs {
