@@ -34,20 +34,18 @@ if [ -z "${KUBECONFIG:-}" ]; then
   export TASKBOARD_CLUSTER_POSTGRES_DIGEST
   TASKBOARD_CLUSTER_POSTGRES_DIGEST=$(cat "$pg/digest")
   summary+=("postgresql image: $reg/$repo:$tag@$TASKBOARD_CLUSTER_POSTGRES_DIGEST (hack/airgap stand-in)")
-  # The backend image built from this repository's backend/ (as backend/Dockerfile builds it) and
-  # the backup drill's S3 server (images.sh, cached on their sources), loaded under the backend's
-  # production repository with a tag of their own, pinned by digest.
+  # The backend image built from this checkout's backend/ (as backend/Dockerfile builds it) and the
+  # backup drill's S3 server (images.sh, cached on their sources), pinned by digest. Loaded under a
+  # test-only registry name, never the release's repository: an unsigned image built here must not
+  # pass for a release (the signature policy covers that repository, and rightly refuses it).
   ti=$SECONDS
   imgs=$("$HERE/images.sh" backend versitygw)
   echo "$imgs" >&2
   img_dir() { awk -v n="$1" '$1 == n {print $4}' <<<"$imgs"; }
   be=$(img_dir backend) vg=$(img_dir versitygw)
-  berepo=$(awk '/^backend:/ {p = 1; next} /^[a-z]/ {p = 0} p && $1 == "repository:" {print $2; exit}' "$ROOT/helm/app/values-production.yaml")
-  [ -n "$berepo" ] || { echo "could not read backend.image.repository from helm/app/values-production.yaml" >&2; exit 1; }
-  betag=$(cut -d: -f2 "$be/ref")
-  "$HERE/cluster.sh" load "$be/oci" "$berepo:$betag"
+  "$HERE/cluster.sh" load "$be/oci" "taskboard.test/$(cat "$be/ref")"
   "$HERE/cluster.sh" load "$vg/oci" "taskboard.test/$(cat "$vg/ref")"
-  export TASKBOARD_CLUSTER_BACKEND_IMAGE="$berepo:$betag@$(cat "$be/digest")"
+  export TASKBOARD_CLUSTER_BACKEND_IMAGE="taskboard.test/$(cat "$be/ref")@$(cat "$be/digest")"
   export TASKBOARD_CLUSTER_VERSITYGW_IMAGE="taskboard.test/$(cat "$vg/ref")@$(cat "$vg/digest")"
   summary+=("backend image: $TASKBOARD_CLUSTER_BACKEND_IMAGE (hack/cluster/images.sh, built from backend/; build and load $((SECONDS - ti)) s)")
 else
