@@ -10,8 +10,8 @@
 #   versitygw  the S3 server of the backup drill: scripts/tool-versitygw.sh's static binary at
 #              /usr/local/bin/versitygw on the same base, USER 65532:65532, EXPOSE 7070.
 # Each lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-cluster-images/<name>/ (oci/, digest,
-# ref, key) and is rebuilt only when its key changes: for backend, every non-test file under
-# backend/ with go.mod and go.sum; for both, the base recipe, hack/airgap's lib*.sh, mkimage's
+# ref, key) and is rebuilt only when its key changes: for backend, every file under backend/ but
+# tests, testdata and Markdown, with go.mod and go.sum; for both, the base recipe, hack/airgap's lib*.sh, mkimage's
 # source and this script. Prints one line per image: NAME built|cached DIGEST DIR.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +30,7 @@ common_files() {
 key_files() {
   common_files
   case "$1" in
-    backend) (cd "$ROOT" && echo go.mod && echo go.sum && find backend -type f ! -name '*_test.go' ! -path '*/testdata/*') ;;
+    backend) (cd "$ROOT" && echo go.mod && echo go.sum && find backend -type f ! -name '*_test.go' ! -name '*.md' ! -path '*/testdata/*') ;;
     versitygw) echo scripts/tool-versitygw.sh ;;
   esac
 }
