@@ -97,7 +97,46 @@ func TestBackupOffByDefault(t *testing.T) {
 	}
 }
 
-// No chart value can put AWS keys in a pod: credentials come from IRSA.
+// An S3-compatible store (MinIO, Ceph RGW, on-premises; the cluster drill's versitygw): the
+// endpoint, path-style requests, the keys from an existing Secret by reference only, and the
+// NetworkPolicy's S3 egress on the endpoint's port.
+func TestBackupToAnS3CompatibleStore(t *testing.T) {
+	objs := mustRender(t, appChart, appProductionValues,
+		`backup: {s3: {endpoint: "http://minio.storage.svc:9000", pathStyle: true, region: us-east-1, sse: AES256, kmsKeyId: "", credentialsSecret: minio-backup}, serviceAccount: {annotations: {}}}`)
+	for _, name := range []string{"taskboard-backup", "taskboard-restore"} {
+		c := decode[batchv1.CronJob](t, get(t, objs, "CronJob", name)).Spec.JobTemplate.Spec.Template.Spec.Containers[0]
+		env := envByName(c.Env)
+		for k, want := range map[string]string{"BACKUP_S3_ENDPOINT": "http://minio.storage.svc:9000", "BACKUP_S3_PATH_STYLE": "true", "AWS_REGION": "us-east-1"} {
+			if env[k].Value != want {
+				t.Errorf("%s %s = %q, want %q", name, k, env[k].Value, want)
+			}
+		}
+		for k, key := range map[string]string{"AWS_ACCESS_KEY_ID": "access-key-id", "AWS_SECRET_ACCESS_KEY": "secret-access-key"} {
+			if ref := env[k].ValueFrom; env[k].Value != "" || ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Name != "minio-backup" || ref.SecretKeyRef.Key != key {
+				t.Errorf("%s %s must come from Secret minio-backup key %s: %+v", name, k, key, env[k])
+			}
+		}
+	}
+	np := decode[networkingv1.NetworkPolicy](t, get(t, objs, "NetworkPolicy", "taskboard-backup"))
+	var ports []int32
+	for _, e := range np.Spec.Egress {
+		for _, p := range e.Ports {
+			ports = append(ports, p.Port.IntVal)
+		}
+	}
+	if slices.Sort(ports); !slices.Equal(ports, []int32{5432, 9000}) {
+		t.Errorf("backup egress ports %v, want 5432 and the endpoint's 9000", ports)
+	}
+	// No port in the endpoint: the scheme's.
+	objs = mustRender(t, appChart, appProductionValues, `backup: {s3: {endpoint: "http://rgw.example.com", sse: AES256, kmsKeyId: ""}}`)
+	np = decode[networkingv1.NetworkPolicy](t, get(t, objs, "NetworkPolicy", "taskboard-restore"))
+	if p := np.Spec.Egress[len(np.Spec.Egress)-1].Ports[0].Port.IntVal; p != 80 {
+		t.Errorf("restore egress to http://rgw.example.com on %d, want 80", p)
+	}
+}
+
+// No chart value can put AWS keys in a pod on AWS: credentials come from IRSA. (An S3-compatible
+// store's keys come from a Secret, by reference, and only with an endpoint: see above.)
 func TestNoStaticAWSCredentials(t *testing.T) {
 	for _, vs := range valueSets {
 		for _, w := range workloads(t, mustRender(t, appChart, vs.values)) {
@@ -167,6 +206,8 @@ func TestBadBackupAndDatabaseValuesAreRefused(t *testing.T) {
 		{"a KMS key without SSE-KMS", []string{`backup: {enabled: true, s3: {bucket: b-1, kmsKeyId: alias/k}}`}, "/backup/s3/kmsKeyId"},
 		{"a schedule that is no cron", []string{`backup: {schedule: "nightly"}`}, "/backup/schedule"},
 		{"static keys", []string{`backup: {s3: {accessKeyId: AKIA0000}}`}, "accessKeyId"},
+		{"a keys Secret on AWS", []string{`backup: {enabled: true, s3: {bucket: b-1, credentialsSecret: keys}}`}, "/backup/s3/credentialsSecret"},
+		{"an endpoint with a path", []string{`backup: {enabled: true, s3: {bucket: b-1, endpoint: "https://s3.example.com/bucket"}}`}, "/backup/s3/endpoint"},
 		{"external without a host", []string{external, `externalDatabase: {host: ""}`}, "/externalDatabase/host"},
 		{"external without a Secret", []string{external, `externalDatabase: {existingSecret: ""}`}, "/externalDatabase/existingSecret"},
 		{"external without TLS", []string{external, `externalDatabase: {sslmode: disable}`}, "/externalDatabase/sslmode"},

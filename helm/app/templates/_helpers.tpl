@@ -178,7 +178,19 @@ its password from the user's Secret and TLS verified against the mounted CA bund
 {{- define "taskboard.validateBackup" -}}
 {{- if .Values.backup.enabled -}}
 {{- $_ := required "backup.s3.bucket is required when backup.enabled is true" .Values.backup.s3.bucket -}}
+{{- if and .Values.backup.s3.credentialsSecret (not .Values.backup.s3.endpoint) -}}
+{{- fail "backup.s3.credentialsSecret needs backup.s3.endpoint (an S3-compatible store): on AWS the backup uses IRSA, never keys" -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The S3 endpoint's port, for the NetworkPolicy: 443 on AWS, else the endpoint's (80/443 by scheme). */}}
+{{- define "taskboard.s3Port" -}}
+{{- with .Values.backup.s3.endpoint -}}
+{{- $u := urlParse . -}}
+{{- $hp := splitList ":" $u.host -}}
+{{- if gt (len $hp) 1 -}}{{ last $hp }}{{- else -}}{{ ternary "80" "443" (eq $u.scheme "http") }}{{- end -}}
+{{- else -}}443{{- end -}}
 {{- end -}}
 
 {{- define "taskboard.backupName" -}}{{ include "taskboard.fullname" . }}-backup{{- end -}}
@@ -302,6 +314,27 @@ spec:
         {{- with $b.s3.region }}
         - name: AWS_REGION
           value: {{ . | quote }}
+        {{- end }}
+        {{- with $b.s3.endpoint }}
+        - name: BACKUP_S3_ENDPOINT
+          value: {{ . | quote }}
+        {{- end }}
+        {{- if $b.s3.pathStyle }}
+        - name: BACKUP_S3_PATH_STYLE
+          value: "true"
+        {{- end }}
+        {{- /* An S3-compatible store without IRSA (the schema allows it only with an endpoint). */}}
+        {{- with $b.s3.credentialsSecret }}
+        - name: AWS_ACCESS_KEY_ID
+          valueFrom:
+            secretKeyRef:
+              name: {{ . }}
+              key: access-key-id
+        - name: AWS_SECRET_ACCESS_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ . }}
+              key: secret-access-key
         {{- end }}
       resources:
         {{- toYaml $b.resources | nindent 8 }}
