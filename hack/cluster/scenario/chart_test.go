@@ -12,7 +12,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/version"
@@ -151,17 +150,7 @@ func TestChartOnCluster(t *testing.T) {
 		app = render(t, filepath.Join(root, "helm", "app"), "taskboard", appNamespace, sv.GitVersion,
 			[]string{filepath.Join(root, "helm", "app", "values-production.yaml"), filepath.Join(root, "helm", "testdata", "released-images.yaml")},
 			overrides...)
-		// values-production.yaml names a Secret created out of band (External Secrets / Sealed Secrets)
-		secret := &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: dbSecret, Namespace: appNamespace},
-			StringData: map[string]string{
-				"postgres-password": "test-cluster-only",
-				"database-url":      "postgres://taskboard:test-cluster-only@taskboard-postgresql:5432/taskboard?sslmode=disable",
-			},
-		}
-		if _, err := c.kube.CoreV1().Secrets(appNamespace).Create(ctx, secret, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatal(err)
-		}
+		ensureDBSecret(t, ctx, c)
 		for _, o := range app.objects {
 			if err := c.apply(ctx, o, appNamespace); err != nil {
 				t.Errorf("refused: %v", err)

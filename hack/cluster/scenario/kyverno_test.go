@@ -17,7 +17,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 )
 
@@ -27,7 +26,7 @@ import (
 const (
 	kyvernoChartVersion = "3.9.1"
 	kyvernoAPIModule    = "github.com/kyverno/api@v0.0.1-alpha.3.0.20260723090831-fb2785727f98" // charts/kyverno-api: the policies.kyverno.io CRDs
-	openReportsModule   = "github.com/openreports/reports-api@v0.2.1"                          // charts/openreports (off by default)
+	openReportsModule   = "github.com/openreports/reports-api@v0.2.1"                           // charts/openreports (off by default)
 )
 
 // TestKyvernoAdmission installs Kyverno v1.19.1 from its own Helm chart, as docs/SETUP.md does,
@@ -44,15 +43,7 @@ const (
 func TestKyvernoAdmission(t *testing.T) {
 	c := connect(t)
 	root := repoRoot(t)
-	reg := os.Getenv("TASKBOARD_CLUSTER_REGISTRY")
-	if reg == "" {
-		t.Fatal("TASKBOARD_CLUSTER_REGISTRY is not set: make test-cluster's own cluster sets it (its registry at 10.86.0.2:5000); on your cluster, name a registry it pulls from (README)")
-	}
-	regHost := os.Getenv("TASKBOARD_CLUSTER_REGISTRY_HOST")
-	if regHost == "" {
-		regHost = reg
-	}
-	caFile := os.Getenv("TASKBOARD_CLUSTER_CA")
+	reg, regHost, caFile := clusterRegistry(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	sv, err := c.kube.Discovery().ServerVersion()
@@ -131,47 +122,7 @@ func TestKyvernoAdmission(t *testing.T) {
 	cosignSign(t, cosign, caFile, other, regHost+"/taskboard-backend@"+images["otherkey"])
 
 	t.Run("policies", func(t *testing.T) {
-		pub, err := os.ReadFile(filepath.Join(release, "cosign.pub"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// values-production.yaml, but for what must differ on this cluster: the release key is the
-		// test's, and the release repositories and third-party prefixes are in its registry.
-		override, _ := json.Marshal(map[string]any{
-			"verifyImageSignatures": map[string]any{
-				"publicKeys":      []string{string(pub)},
-				"imageReferences": []string{reg + "/taskboard-frontend*", reg + "/taskboard-backend*"},
-			},
-			"restrictImageRegistries": map[string]any{
-				"allowUnsigned": []string{reg + "/docker-hub/library/postgres:", reg + "/docker-hub/library/busybox:"},
-			},
-		})
-		t.Logf("overrides of values-production.yaml: %s", override)
-		r := render(t, filepath.Join(root, "helm", "policies"), "taskboard-policies", policiesNamespace, sv.GitVersion,
-			[]string{filepath.Join(root, "helm", "policies", "values-production.yaml")}, string(override))
-		for _, o := range r.objects {
-			if err := c.apply(ctx, o, policiesNamespace); err != nil {
-				t.Fatalf("refused: %v", err)
-			}
-			for _, w := range c.warn.take() {
-				t.Logf("  API server warning for %s: %s", describe(o), w)
-			}
-		}
-		// Kyverno reports each policy ready once its webhook serves it.
-		for _, o := range r.objects {
-			o := o
-			res := gvr("policies.kyverno.io", "v1", strings.TrimSuffix(strings.ToLower(o.GetKind()), "y")+"ies")
-			waitFor(t, describe(o)+" ready in Kyverno", 2*time.Minute, func() (bool, string, error) {
-				got, err := c.dyn.Resource(res).Get(ctx, o.GetName(), metav1.GetOptions{})
-				if err != nil {
-					return false, err.Error(), nil
-				}
-				ready, _, _ := unstructured.NestedBool(got.Object, "status", "conditionStatus", "ready")
-				conds, _, _ := unstructured.NestedSlice(got.Object, "status", "conditionStatus", "conditions")
-				b, _ := json.Marshal(conds)
-				return ready, short(string(b)), nil
-			})
-		}
+		applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"))
 	})
 	if t.Failed() {
 		t.FailNow()
