@@ -83,6 +83,8 @@ set -e
 summary+=("scenarios: $((SECONDS - ts)) s; make test-cluster: $((SECONDS - t0)) s in all; log $log")
 ky=$(grep -o 'kyverno ready: [0-9]* s' "$log" | tail -1 || true)
 [ -n "$ky" ] && summary+=("$ky (helm install to its webhooks registered)")
+rel=$(grep -o 'release applied to every pod Ready: [0-9]* s' "$log" | tail -1 || true)
+[ -n "$rel" ] && summary+=("$rel (under Kyverno, images pulled from the node's registry)")
 printf 'test-cluster: %s\n' "${summary[@]}"
 passed=$(grep -cE '^ *--- PASS' "$log" || true)
 failed=$(grep -cE '^ *--- FAIL' "$log" || true)

@@ -106,27 +106,30 @@ func TestReleaseOnCluster(t *testing.T) {
 			"frontend": map[string]any{"image": ref("frontend")},
 			"backend":  map[string]any{"image": ref("backend"), "resources": map[string]any{"requests": map[string]any{"cpu": "50m"}}},
 			"postgresql": map[string]any{
-				"image":       map[string]any{"registry": reg, "digest": images["postgres"].digest},
+				"image":       map[string]any{"registry": reg + "/docker-hub", "digest": images["postgres"].digest},
 				"persistence": map[string]any{"storageClass": defaultStorageClass(t, ctx, c)},
 				"resources":   map[string]any{"requests": map[string]any{"cpu": "250m"}},
 			},
-			"tests": map[string]any{"image": map[string]any{"registry": reg, "digest": images["busybox"].digest}},
+			"tests": map[string]any{"image": map[string]any{"registry": reg + "/docker-hub", "digest": images["busybox"].digest}},
 		})
 		t.Logf("overrides of values-production.yaml: %s", override)
 		app = render(t, filepath.Join(root, "helm", "app"), "taskboard", appNamespace, sv.GitVersion,
 			[]string{filepath.Join(root, "helm", "app", "values-production.yaml")}, string(override))
 		ensureDBSecret(t, ctx, c)
+		start := time.Now()
 		for _, o := range app.objects {
 			if err := c.apply(ctx, o, appNamespace); err != nil {
 				t.Fatalf("refused: %v", err)
 			}
 		}
+		unidle(t, ctx, c, app.objects)
 		for _, o := range app.objects {
 			switch o.GetKind() {
 			case "Deployment", "StatefulSet":
 				waitRolledOut(t, ctx, c, o.GetKind(), o.GetName())
 			}
 		}
+		t.Logf("release applied to every pod Ready: %d s", int(time.Since(start).Seconds()))
 		t.Logf("pods: %s", podsState(ctx, c, appNamespace))
 	})
 	if t.Failed() {
@@ -276,4 +279,44 @@ func podLog(ctx context.Context, c *cluster, pod string) string {
 		return err.Error()
 	}
 	return string(b)
+}
+
+// unidle gives back their replicas to the Deployments an earlier scenario scaled to zero (idle):
+// the chart leaves replicas to its HorizontalPodAutoscalers, and an autoscaler does not scale a
+// Deployment up from zero. Each gets its autoscaler's minimum (1 without one).
+func unidle(t *testing.T, ctx context.Context, c *cluster, objs []*unstructured.Unstructured) {
+	t.Helper()
+	min := map[string]int64{}
+	for _, o := range objs {
+		if o.GetKind() == "HorizontalPodAutoscaler" {
+			target, _, _ := unstructured.NestedString(o.Object, "spec", "scaleTargetRef", "name")
+			n, _, _ := unstructured.NestedFieldNoCopy(o.Object, "spec", "minReplicas")
+			switch v := n.(type) {
+			case int64:
+				min[target] = v
+			case float64:
+				min[target] = int64(v)
+			}
+		}
+	}
+	for _, o := range objs {
+		if o.GetKind() != "Deployment" {
+			continue
+		}
+		s, err := c.kube.AppsV1().Deployments(appNamespace).GetScale(ctx, o.GetName(), metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Spec.Replicas > 0 {
+			continue
+		}
+		s.Spec.Replicas = 1
+		if m := min[o.GetName()]; m > 0 {
+			s.Spec.Replicas = int32(m)
+		}
+		if _, err := c.kube.AppsV1().Deployments(appNamespace).UpdateScale(ctx, o.GetName(), s, metav1.UpdateOptions{}); err != nil {
+			t.Fatalf("scale %s: %v", o.GetName(), err)
+		}
+		t.Logf("Deployment %s scaled from 0 (an earlier scenario) to %d", o.GetName(), s.Spec.Replicas)
+	}
 }

@@ -154,6 +154,9 @@ func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, kind, name str
 		default:
 			return false, "", fmt.Errorf("waitRolledOut: %s is neither a Deployment nor a StatefulSet", kind)
 		}
+		if want == 0 {
+			return false, "", fmt.Errorf("%s %s has 0 replicas: nothing to roll out", kind, name)
+		}
 		done := observed >= gen && updated == want && ready == want && extra == ""
 		return done, fmt.Sprintf("generation %d observed %d, updated %d ready %d of %d%s; %s", gen, observed, updated, ready, want, extra,
 			podsState(ctx, c, appNamespace)), nil
