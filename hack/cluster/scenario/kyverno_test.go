@@ -27,7 +27,7 @@ import (
 const (
 	kyvernoChartVersion = "3.9.1"
 	kyvernoAPIModule    = "github.com/kyverno/api@v0.0.1-alpha.3.0.20260723090831-fb2785727f98" // charts/kyverno-api: the policies.kyverno.io CRDs
-	openReportsModule   = "github.com/openreports/reports-api@v0.2.1"                          // charts/openreports (off by default)
+	openReportsModule   = "github.com/openreports/reports-api@v0.2.1"                           // charts/openreports (off by default)
 )
 
 // TestKyvernoAdmission installs Kyverno v1.19.1 from its own Helm chart, as docs/SETUP.md does,
