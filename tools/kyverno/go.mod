@@ -1,4 +1,7 @@
-// Pins the Kyverno CLI that the chart tests run (scripts/tool-kyverno.sh builds it).
+// Pins the Kyverno CLI that the chart tests run (scripts/tool-kyverno.sh builds it), and Kyverno's
+// controllers that make test-cluster runs (scripts/tool-kyverno-controllers.sh): go.sum also holds
+// the sums of the modules only they import (kube-aggregator, automemlimit, automaxprocs, ...), which
+// `go mod tidy` drops (it keeps the tool's); `go build -mod=mod` of those commands puts them back.
 // A module of its own so that Kyverno's large dependency graph stays out of the root module.
 module github.com/devsecops-reference/taskboard/tools/kyverno
 

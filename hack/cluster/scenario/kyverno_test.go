@@ -57,12 +57,12 @@ func TestKyvernoAdmission(t *testing.T) {
 	// Insufficient cpu). Those that have no pod Ready are scaled to zero.
 	idle(t, ctx, c, appNamespace)
 
+	// the Helm v3 CLI (scripts/tool-helm.sh), or yours (TASKBOARD_HELM)
+	helm := os.Getenv("TASKBOARD_HELM")
+	if helm == "" {
+		helm = tool(t, root, "tool-helm.sh")
+	}
 	t.Run("install", func(t *testing.T) {
-		// the Helm v3 CLI (scripts/tool-helm.sh), or yours (TASKBOARD_HELM)
-		helm := os.Getenv("TASKBOARD_HELM")
-		if helm == "" {
-			helm = tool(t, root, "tool-helm.sh")
-		}
 		chart := kyvernoChart(t)
 		args := []string{"upgrade", "--install", "kyverno", chart, "--namespace", "kyverno", "--create-namespace",
 			"--wait", "--timeout", "10m",
@@ -109,6 +109,23 @@ func TestKyvernoAdmission(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
+	// The chart's own test pods (readiness-checker: each controller's liveness, readiness and
+	// metrics endpoints), as `helm test kyverno` runs them.
+	t.Run("helm-test", func(t *testing.T) {
+		out, err := exec.CommandContext(ctx, helm, "test", "kyverno", "--namespace", "kyverno", "--timeout", "5m").CombinedOutput()
+		var suites []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if f := strings.Fields(l); len(f) == 2 && (f[0] == "TEST" || f[0] == "Phase:") {
+				suites = append(suites, f[1])
+			} else if strings.HasPrefix(l, "TEST SUITE:") {
+				suites = append(suites, strings.TrimSpace(strings.TrimPrefix(l, "TEST SUITE:")))
+			}
+		}
+		if err != nil {
+			t.Fatalf("helm test kyverno: %v\n%s", err, out)
+		}
+		t.Logf("helm test kyverno: %s", strings.Join(suites, " "))
+	})
 
 	// The release key (made here by the cosign CLI, as docs/SECURITY.md's key rotation does) and
 	// another key, signing the images the cases run.
@@ -164,6 +181,36 @@ func TestKyvernoAdmission(t *testing.T) {
 			got, _ := c.kube.AppsV1().Deployments(ns).Get(ctx, "admission-signed", metav1.GetOptions{})
 			t.Errorf("the pod's image %s is not pinned to the signed digest %s (mutateDigest); the Deployment names %s", img, images["signed"], got.Spec.Template.Spec.Containers[0].Image)
 		}
+	})
+
+	// Argo CD's own workloads, from its upstream manifests/install.yaml (the version docs/SETUP.md
+	// installs), as the API server would take them in its namespace now that Kyverno enforces: a
+	// server-side dry run, through the webhooks. They set no requests or limits: the policies must
+	// leave the argocd namespace alone (excludeNamespaces).
+	t.Run("admitted/argocd-install", func(t *testing.T) {
+		files := moduleFiles(t, argoCDModule, "manifests")
+		data := files[argoCDModule+"/manifests/install.yaml"]
+		if data == nil {
+			t.Fatalf("no manifests/install.yaml in %s", argoCDModule)
+		}
+		n := 0
+		for _, o := range decode(t, "install.yaml", data) {
+			if k := o.GetKind(); k != "Deployment" && k != "StatefulSet" {
+				continue
+			}
+			o.SetNamespace(argoCDNamespace)
+			m, err := c.mapper.RESTMapping(o.GroupVersionKind().GroupKind(), o.GroupVersionKind().Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.dyn.Resource(m.Resource).Namespace(argoCDNamespace).Apply(ctx, o.GetName(), o,
+				metav1.ApplyOptions{FieldManager: fieldManager, Force: true, DryRun: []string{metav1.DryRunAll}})
+			if err != nil {
+				t.Errorf("%s refused: %v", describe(o), err)
+			}
+			n++
+		}
+		t.Logf("%d Argo CD workloads admitted in namespace %s (server-side dry run)", n, argoCDNamespace)
 	})
 
 	// Each refusal: the policy that refuses and the words of its message. Every one of them lands on
