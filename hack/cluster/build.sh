@@ -2,7 +2,7 @@
 # Builds every binary and image the one-node cluster runs, from the Go module proxy and Debian only,
 # at low priority, into a cache keyed on what each piece is built from (its versions, go.mod/go.sum
 # and build flags), so a second run finds everything and takes seconds.
-#   build.sh [all|k8s|kube-proxy|coredns|etcd|containerd|cni|runc|tools|images]    (default all)
+#   build.sh [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|images]    (default all)
 #   build.sh dir        prints the folder of finished binaries (bin/) and images (img/)
 # Cache: $TASKBOARD_CLUSTER_CACHE (default ~/.cache/taskboard-cluster). Nothing outside it is written,
 # except Go's own module and build caches.
@@ -17,7 +17,13 @@ ETCD_VERSION=v3.7.4
 CONTAINERD_VERSION=v2.4.2
 CNI_VERSION=v1.9.0
 COREDNS_VERSION=v1.14.6 # what kubeadm v1.37.2 installs (cmd/kubeadm/app/constants: CoreDNSVersion)
+# NetworkPolicy enforcement: kube-router's firewall alone (iptables + ipset), the one enforcing
+# implementation this kernel can run (no nft_queue for kube-network-policies, no eBPF for Cilium).
+# v2.1.0 is the only version the module proxy serves; advisories reported against it concern its
+# BGP router and service proxy, which are not run here (README).
+KUBE_ROUTER_VERSION=v2.1.0
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2 # containerd v2's default sandbox image name
+COREDNS_IMAGE=registry.k8s.io/coredns/coredns:$COREDNS_VERSION # the name kubeadm gives it (addons/coredns.yaml)
 BIN=$C/bin IMG=$C/img
 mkdir -p "$BIN" "$IMG" "$C/logs" "$C/src"
 
@@ -111,9 +117,20 @@ cni() { # CNI plugins (as the Dagger rig builds them): bridge, host-local, loopb
   stamp cni "$k"; log "CNI plugins built in $((SECONDS - t)) s"
 }
 
-runc() { # Debian's runc (the Dagger rig uses it too)
-  if ! command -v /usr/sbin/runc >/dev/null; then
-    log "installing Debian's runc"; apt-get install -y --no-install-recommends runc >/dev/null || { echo "apt-get install runc failed: run apt-get update first" >&2; return 1; }
+kube_router() { # kube-router, from the module zip with its own go.mod; run with its firewall only
+  local P=github.com/cloudnativelabs/kube-router/v2
+  local LD="-s -w -X $P/pkg/version.Version=$KUBE_ROUTER_VERSION -X $P/pkg/version.BuildDate=$K8S_BUILD_DATE"
+  local k; k=$(key kube-router "$KUBE_ROUTER_VERSION" "$LD")
+  built kube-router "$k" && return
+  log "kube-router $KUBE_ROUTER_VERSION"; local t=$SECONDS
+  local d; d=$(moddir "$P@$KUBE_ROUTER_VERSION")
+  (cd "$d" && CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" $NICE go build -trimpath -ldflags "$LD" -o "$BIN/kube-router" ./cmd/kube-router)
+  stamp kube-router "$k"; log "kube-router built in $((SECONDS - t)) s"
+}
+
+runc() { # Debian's runc (the Dagger rig uses it too), and ipset for kube-router
+  if ! command -v /usr/sbin/runc >/dev/null || ! command -v /usr/sbin/ipset >/dev/null; then
+    log "installing Debian's runc and ipset"; apt-get install -y --no-install-recommends runc ipset >/dev/null || { echo "apt-get install runc ipset failed: run apt-get update first" >&2; return 1; }
   fi
   cmp -s /usr/sbin/runc "$BIN/runc" || install -m755 /usr/sbin/runc "$BIN/runc"
 }
@@ -143,6 +160,17 @@ images() { # the pod sandbox image: our static pause as the only file, as an OCI
   stamp pause-image "$k"; log "pause image $(cat "$w/digest")"
 }
 
+coredns_image() { # CoreDNS as the cluster's DNS pod (addons/coredns.yaml): the static binary alone, user 65532
+  local k; k=$(key coredns-image "$BIN/coredns" "$BIN/mkimage" "$COREDNS_IMAGE")
+  built coredns-image "$k" && return
+  local w=$C/work/coredns; rm -rf "$w"; mkdir -p "$w/rootfs"
+  install -m755 "$BIN/coredns" "$w/rootfs/coredns"
+  echo '{"entrypoint":["/coredns"],"user":"65532:65532","exposedPorts":["53/udp","53/tcp"]}' > "$w/image.conf"
+  SOURCE_DATE_EPOCH=0 "$BIN/mkimage" build -out "$w/oci" -conf "$w/image.conf" -ref "$COREDNS_IMAGE" "$w/rootfs" > "$w/digest"
+  tar -C "$w/oci" -cf "$IMG/coredns.tar" .
+  stamp coredns-image "$k"; log "CoreDNS image $(cat "$w/digest")"
+}
+
 # One build at a time per cache (two starts of make test-cluster must not compile twice).
 exec 8>"$C/.build.lock"
 flock 8
@@ -152,7 +180,8 @@ case "${1:-all}" in
   k8s-key) k8s key ;; # the stamp a finished Kubernetes build is recorded under
   k8s|etcd|containerd|cni|runc|tools|images) "$1" ;;
   kube-proxy) kube_proxy ;;
-  coredns) coredns ;;
-  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy; coredns ;;
-  *) echo "usage: $0 [all|k8s|kube-proxy|coredns|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
+  kube-router) kube_router ;;
+  coredns) coredns; coredns_image ;;
+  all) runc; tools; images; etcd; cni; containerd; k8s; kube_proxy; coredns; coredns_image; kube_router ;;
+  *) echo "usage: $0 [all|k8s|kube-proxy|coredns|kube-router|etcd|containerd|cni|runc|tools|images|dir]" >&2; exit 2 ;;
 esac

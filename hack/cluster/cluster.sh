@@ -94,7 +94,8 @@ start() {
   # Ready: the apiserver answers through the forwarder and the node reports Ready (bounded: 180 s)
   for ((i = 0; i < 180; i++)); do
     if kc get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True; then
-      log "node $NODE Ready $((SECONDS - tb)) s after start (the build check before it took $((tb - t0)) s)"
+      addons || return 1
+      log "node $NODE Ready, cluster DNS Ready, $((SECONDS - tb)) s after start (the build check before it took $((tb - t0)) s)"
       echo "ready_seconds=$((SECONDS - tb)) build_check_seconds=$((tb - t0))" > "$C/last-start"
       return 0
     fi
@@ -104,6 +105,13 @@ start() {
   done
   tail -20 "$S/logs/ns.log"; log "node not Ready after 180 s: see $S/logs (kubelet.log, containerd.log)"
   return 1
+}
+
+# the add-ons (addons/*.yaml: CoreDNS), applied once the node is Ready; waits for them (bounded)
+addons() {
+  kc apply --server-side --force-conflicts --field-manager taskboard-cluster -f "$HERE/addons/" >/dev/null || { log "applying addons/ failed"; return 1; }
+  kc -n kube-system rollout status deployment coredns --timeout 120s >/dev/null ||
+    { kc -n kube-system get pods -o wide; log "CoreDNS not Ready after 120 s: see $S/logs/kubelet.log"; return 1; }
 }
 
 stop() {

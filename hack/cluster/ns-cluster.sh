@@ -55,6 +55,11 @@ ip link set node0-peer up
 ip link set node0 up
 ip route add default dev node0
 
+# Pod to pod traffic on the CNI bridge passes this namespace's iptables (br_netfilter; the setting
+# is per network namespace since Linux 5.3): kube-proxy's DNAT of Service traffic is undone on the
+# reply, and kube-router's NetworkPolicy chains see it, with the pods' own addresses.
+echo 1 > /proc/sys/net/bridge/bridge-nf-call-iptables
+
 # --- mounts, private to this namespace
 mount -t tmpfs tb-run /run
 mkdir -p /run/containerd /run/netns
@@ -101,25 +106,9 @@ run kube-scheduler kube-scheduler \
   --authentication-kubeconfig "$P/scheduler.kubeconfig" --authorization-kubeconfig "$P/scheduler.kubeconfig" \
   --bind-address 127.0.0.1 --leader-elect=false
 
-# --- cluster DNS: CoreDNS as a process on the node address (no Service in front: the kubelet gives
-# pods the node address as their nameserver). No upstream: this namespace has no way out.
-CLUSTER_DNS=""
-if [ -x "$BIN/coredns" ]; then
-  cat > "$S/Corefile" <<EOF
-.:53 {
-    bind $NODE_IP
-    errors
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-        kubeconfig $P/admin.kubeconfig taskboard-test
-        pods insecure
-        fallthrough in-addr.arpa ip6.arpa
-    }
-    cache 30
-}
-EOF
-  run coredns coredns -conf "$S/Corefile"
-  CLUSTER_DNS=$NODE_IP
-fi
+# --- cluster DNS: CoreDNS runs as a pod (addons/coredns.yaml, applied by cluster.sh) behind the
+# Service kube-dns at this fixed address, as kubeadm sets it up
+CLUSTER_DNS=${CLUSTER_DNS:-10.96.0.10}
 
 # --- containerd with runc and the CNI bridge
 mkdir -p "$S/containerd/root" "$S/containerd/opt" "$S/cni/net.d" "$S/cni/ipam" "$S/pod-logs" "$S/kubelet"
@@ -213,8 +202,7 @@ kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $P/kube-proxy.kubeconfig}
 hostnameOverride: $NODE
 mode: iptables
-# pod -> Service -> pod on the same bridge: without br_netfilter the reply would skip the DNAT undo
-iptables: {masqueradeAll: true}
+# no masqueradeAll: a NetworkPolicy must see the client pod's address, not the node's
 nodePortAddresses: [primary]
 clusterCIDR: $POD_CIDR
 bindAddress: $NODE_IP
@@ -228,6 +216,17 @@ fi
 # --- volumes: the default StorageClass "local" and its provisioner (cmd/provisioner)
 mkdir -p "$S/volumes"
 run provisioner provisioner -kubeconfig "$P/admin.kubeconfig" -root "$S/volumes"
+
+# --- NetworkPolicies: kube-router's firewall alone (no BGP router, no service proxy: the bridge
+# routes pods, kube-proxy serves Services), enforcing them in this namespace's iptables and ipsets
+if [ -x "$BIN/kube-router" ]; then
+  command -v ipset >/dev/null || { log "kube-router needs ipset (Debian: apt-get install ipset)"; exit 1; }
+  # it finds its node by name at start: once the kubelet has registered it
+  wait_for "node $NODE registered" 120 kubectl --kubeconfig "$P/admin.kubeconfig" get node "$NODE" || exit 1
+  run kube-router kube-router --kubeconfig "$P/admin.kubeconfig" --hostname-override "$NODE" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --service-cluster-ip-range "$SVC_CIDR" --health-port 0 --metrics-port 0 --v 1
+fi
 
 log "all started"
 touch "$S/started"

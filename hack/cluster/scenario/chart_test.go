@@ -137,6 +137,13 @@ func TestChartOnCluster(t *testing.T) {
 	} else {
 		overrides = append(overrides, `postgresql: {image: {registry: docker.io}}`)
 	}
+	// Production sizes PostgreSQL and three backends for nodes of several cores (1.6 CPUs of
+	// requests). A smaller cluster (make test-cluster's own node has the machine's cores, 2 here)
+	// would leave everything scheduled after them Pending: ask for less, the same limits.
+	if cpu := allocatableCPU(t, ctx, c); cpu < 4000 {
+		overrides = append(overrides, `postgresql: {resources: {requests: {cpu: 250m}}}`, `backend: {resources: {requests: {cpu: 50m}}}`)
+		t.Logf("the cluster's nodes offer %dm CPU in all: smaller CPU requests for PostgreSQL and the backend", cpu)
+	}
 	t.Logf("overrides of the production values for this cluster: %s", strings.Join(overrides, "; "))
 
 	var app rendered
@@ -284,10 +291,25 @@ func TestChartOnCluster(t *testing.T) {
 		}
 	})
 
-	// The PostgreSQL Service, from the pod it selects: a Service's ClusterIP routed by the cluster's
-	// proxy (kube-proxy here) back to the same pod.
+	// Two clients of the database, both in the application's namespace, both running the
+	// PostgreSQL image's client tools: a peer with the labels of the chart's backup Job (which the
+	// NetworkPolicies let reach the database and DNS), and a stranger with none of the chart's labels.
+	var sts *unstructured.Unstructured
+	for _, o := range app.objects {
+		if o.GetKind() == "StatefulSet" {
+			sts = o
+		}
+	}
+	if sts == nil || t.Failed() {
+		t.FailNow()
+	}
+	peer := clientPod(t, ctx, c, sts, "taskboard-test-peer", componentLabels(t, app.objects, "CronJob", "backup"))
+	stranger := clientPod(t, ctx, c, sts, "taskboard-test-stranger", map[string]string{"app.kubernetes.io/name": "taskboard-test-stranger"})
+
+	// The PostgreSQL Service from the peer: a Service's ClusterIP routed by the cluster's proxy
+	// (kube-proxy here) to the StatefulSet's pod, and allowed by the NetworkPolicies.
 	t.Run("postgresql-service", func(t *testing.T) {
-		svcName, pod := postgresql(t, app.objects)
+		svcName, _ := postgresql(t, app.objects)
 		svc, err := c.kube.CoreV1().Services(appNamespace).Get(ctx, svcName, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -296,33 +318,55 @@ func TestChartOnCluster(t *testing.T) {
 			t.Fatalf("Service %s has no cluster IP (%q)", svcName, svc.Spec.ClusterIP)
 		}
 		var out string
-		waitFor(t, "PostgreSQL through Service "+svcName+" ("+svc.Spec.ClusterIP+")", time.Minute, func() (bool, string, error) {
-			o, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c",
-				`pg_isready -t 3 -h "$1" -p "$2" -U "$POSTGRES_USER" -d "$POSTGRES_DB"`, "sh", svc.Spec.ClusterIP, fmt.Sprint(svc.Spec.Ports[0].Port))
+		waitFor(t, "PostgreSQL through Service "+svcName+" ("+svc.Spec.ClusterIP+") from "+peer, time.Minute, func() (bool, string, error) {
+			ok, o := pgReachable(ctx, c, peer, "client", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port)
 			out = o
-			if err != nil {
-				return false, short(o) + " " + err.Error(), nil
-			}
-			return strings.Contains(o, "accepting connections"), short(o), nil
+			return ok, o, nil
 		})
-		t.Logf("from %s: %s", pod, short(out))
+		t.Logf("from %s: %s", peer, out)
 	})
 
 	// The name the backend is given (POSTGRES_HOST: the Service's short name), resolved by the
-	// cluster's DNS from inside a pod.
+	// cluster's DNS (the chart's allow-dns NetworkPolicy: kube-system's k8s-app=kube-dns pods).
 	t.Run("postgresql-dns", func(t *testing.T) {
-		svcName, pod := postgresql(t, app.objects)
+		svcName, _ := postgresql(t, app.objects)
 		var out string
-		waitFor(t, "PostgreSQL at "+svcName+" (cluster DNS)", time.Minute, func() (bool, string, error) {
-			o, err := c.exec(ctx, appNamespace, pod, "postgresql", "sh", "-c",
-				`pg_isready -t 3 -h "$1" -U "$POSTGRES_USER" -d "$POSTGRES_DB"`, "sh", svcName)
+		waitFor(t, "PostgreSQL at "+svcName+" (cluster DNS) from "+peer, time.Minute, func() (bool, string, error) {
+			ok, o := pgReachable(ctx, c, peer, "client", svcName, 5432)
 			out = o
-			if err != nil {
-				return false, short(o) + " " + err.Error(), nil
-			}
-			return strings.Contains(o, "accepting connections"), short(o), nil
+			return ok, o, nil
 		})
-		t.Logf("from %s: %s", pod, short(out))
+		t.Logf("from %s: %s", peer, out)
+	})
+
+	// The NetworkPolicies, enforced: the stranger is not let in, and the database itself may not
+	// connect out (default deny: its only egress is DNS), while the peer above was let through.
+	t.Run("network-policies", func(t *testing.T) {
+		svcName, pod := postgresql(t, app.objects)
+		svc, err := c.kube.CoreV1().Services(appNamespace).Get(ctx, svcName, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := svc.Spec.Ports[0].Port
+		const unenforced = "NetworkPolicies are not enforced by this cluster's network plugin: kind enforces them (kindnet with kube-network-policies, kind v0.24+), so does make test-cluster's own cluster (kube-router); the chart's isolation rests on them"
+		for _, probe := range []struct{ from, container, what string }{
+			{stranger, "client", "a pod without the chart's labels, to the database"},
+			{pod, "postgresql", "the database pod, to its own Service (no egress but DNS)"},
+		} {
+			if ok, out := pgReachable(ctx, c, probe.from, probe.container, svc.Spec.ClusterIP, port); ok {
+				t.Errorf("%s: reached %s:%d: %s. %s", probe.what, svc.Spec.ClusterIP, port, out, unenforced)
+			} else if !strings.Contains(out, "no response") {
+				t.Errorf("%s: refused in an unexpected way (want a dropped connection, pg_isready's \"no response\"): %s", probe.what, out)
+			} else {
+				t.Logf("%s: denied: %s", probe.what, out)
+			}
+		}
+		// Pods the chart does not select keep the cluster's DNS: the stranger resolves the name.
+		fqdn := svcName + "." + appNamespace + ".svc.cluster.local"
+		out, err := c.exec(ctx, appNamespace, stranger, "client", "nslookup", fqdn)
+		if err != nil || !strings.Contains(out, svc.Spec.ClusterIP) {
+			t.Errorf("the stranger could not resolve %s to %s: %s %v", fqdn, svc.Spec.ClusterIP, short(out), err)
+		}
 	})
 
 	// What else the production render asked of this cluster, for the record (not asserted: the
@@ -355,6 +399,20 @@ func postgresql(t *testing.T, objs []*unstructured.Unstructured) (service, pod s
 		t.Fatalf("the chart rendered no PostgreSQL Service (%q) or StatefulSet (%q)", service, pod)
 	}
 	return service, pod
+}
+
+// allocatableCPU is the CPU the cluster's nodes offer to pods, in millicores.
+func allocatableCPU(t *testing.T, ctx context.Context, c *cluster) int64 {
+	t.Helper()
+	nodes, err := c.kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m int64
+	for _, n := range nodes.Items {
+		m += n.Status.Allocatable.Cpu().MilliValue()
+	}
+	return m
 }
 
 // defaultStorageClass is the class marked default, or fails saying how to choose one.
