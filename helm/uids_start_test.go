@@ -303,9 +303,11 @@ func TestPostgresStartsAsTheChartsUID(t *testing.T) {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		t.Fatalf("initdb as uid %d: %v\n%s", u.uid, err, out)
 	}
-	// The server runs without nss_wrapper, as in the image.
+	// The server runs without nss_wrapper, as in the image. First as the image's entrypoint runs
+	// it to initialise a new volume: a temporary server on the socket alone.
+	port := fmt.Sprint(freePort(t))
 	log := filepath.Join(root, "postgres.log")
-	cmd := u.command(t, nil, filepath.Join(bin, "postgres"), "-D", pgdata, "-k", socket, "-c", "listen_addresses=")
+	cmd := u.command(t, nil, filepath.Join(bin, "postgres"), "-D", pgdata, "-k", socket, "-p", port, "-c", "listen_addresses=")
 	exited := u.start(t, cmd, log, syscall.SIGINT)
 
 	// The chart's probes, as the kubelet runs them: $(VAR) from the container's env, inside the
@@ -322,7 +324,7 @@ func TestPostgresStartsAsTheChartsUID(t *testing.T) {
 			args[i] = strings.ReplaceAll(a, mounts["run"], socket)
 		}
 		program := filepath.Join(bin, args[0])
-		out, err := u.command(t, nil, program, args[1:]...).CombinedOutput()
+		out, err := u.command(t, []string{"PGPORT=" + port}, program, args[1:]...).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("%v: %v: %s", args, err, out)
 		}
@@ -336,10 +338,25 @@ func TestPostgresStartsAsTheChartsUID(t *testing.T) {
 	if err := probe(c.ReadinessProbe); err == nil {
 		t.Errorf("readiness passed before the database %q existed: it must run a query in it", env["POSTGRES_DB"])
 	}
-	psql := u.command(t, nil, filepath.Join(bin, "psql"), "-h", socket, "-U", env["POSTGRES_USER"], "-d", "postgres", "-X", "-c", "create database "+env["POSTGRES_DB"])
+	psql := u.command(t, nil, filepath.Join(bin, "psql"), "-h", socket, "-p", port, "-U", env["POSTGRES_USER"], "-d", "postgres", "-X", "-c", "create database "+env["POSTGRES_DB"])
 	if out, err := psql.CombinedOutput(); err != nil {
 		t.Fatalf("create database: %v\n%s", err, out)
 	}
+	// The database exists, but this is still the temporary server that clients cannot reach:
+	// not Ready (a cluster showed the pod Ready here, and its Service refusing connections).
+	if err := probe(c.ReadinessProbe); err == nil {
+		t.Errorf("readiness passed against the entrypoint's temporary server (socket only): it must wait for the real one")
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the temporary server did not stop on SIGINT")
+	}
+	// The real server, listening for clients (127.0.0.1 here, every address in the image).
+	cmd = u.command(t, nil, filepath.Join(bin, "postgres"), "-D", pgdata, "-k", socket, "-p", port, "-c", "listen_addresses=127.0.0.1")
+	exited = u.start(t, cmd, log, syscall.SIGINT)
+	eventually(t, "startup probe (the real server)", log, exited, func() error { return probe(c.StartupProbe) })
 	if err := probe(c.ReadinessProbe); err != nil {
 		t.Errorf("readiness: %v", err)
 	}

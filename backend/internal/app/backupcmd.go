@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/devsecops-reference/taskboard/backend/internal/backup"
 	"github.com/devsecops-reference/taskboard/backend/internal/config"
@@ -101,6 +103,13 @@ func backupConfig(getenv func(string) string) (config.Config, backup.S3Config, e
 	return cfg, s3cfg, nil
 }
 
+// connectRetryFor bounds how long the Jobs wait for the database to be reachable. A Job's pod
+// can start before the cluster's network policy admits it: the database's ingress rule lists
+// the pods it allows, and the network plugin adds a new pod to it a moment after the pod starts
+// (seen on a cluster: "connection refused" from the restore Job, kube-router). The backend
+// retries too, in its migrator.
+const connectRetryFor = time.Minute
+
 func connect(ctx context.Context, cfg config.Config) (*pgx.Conn, error) {
 	cc, err := pgx.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
@@ -109,5 +118,30 @@ func connect(ctx context.Context, cfg config.Config) (*pgx.Conn, error) {
 	if cc.ConnectTimeout == 0 {
 		cc.ConnectTimeout = 10 * time.Second
 	}
-	return pgx.ConnectConfig(ctx, cc)
+	return retryConnect(ctx, connectRetryFor, time.Second, func(ctx context.Context) (*pgx.Conn, error) {
+		return pgx.ConnectConfig(ctx, cc)
+	})
+}
+
+// retryConnect calls try until it succeeds, the server itself refuses (a PostgreSQL error:
+// password, database name; retrying would not help), or limit has passed; the wait between
+// tries starts at wait and doubles up to 5 s. The error is the last one, with the tries counted.
+func retryConnect(ctx context.Context, limit, wait time.Duration, try func(context.Context) (*pgx.Conn, error)) (*pgx.Conn, error) {
+	deadline := time.Now().Add(limit)
+	for n := 1; ; n++ {
+		conn, err := try(ctx)
+		var pgErr *pgconn.PgError
+		if err == nil || errors.As(err, &pgErr) || ctx.Err() != nil {
+			return conn, err
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return nil, fmt.Errorf("%w (%d tries in %s)", err, n, limit)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
