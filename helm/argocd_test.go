@@ -72,6 +72,7 @@ const (
 	rootApp        = "taskboard-apps"
 	bootstrapLabel = "taskboard/bootstrap"
 	syncWave       = "argocd.argoproj.io/sync-wave"
+	hook           = "argocd.argoproj.io/hook"
 )
 
 // argocdObjects are the documents of argocd-application.yaml.
@@ -200,6 +201,10 @@ func checkRootApplication(t *testing.T, root argoApplication, projects map[strin
 	if root.Metadata.Labels[bootstrapLabel] != "true" {
 		t.Errorf("root %s: label %s=true missing: docs/SETUP.md applies it by that label", rootApp, bootstrapLabel)
 	}
+	// Synced by itself, the root would wait in its last wave on its own health.
+	if root.Metadata.Annotations[hook] != "Skip" {
+		t.Errorf("root %s: annotation %s: Skip missing: its own sync must leave it alone", rootApp, hook)
+	}
 	if len(root.Metadata.Finalizers) != 0 {
 		t.Errorf("root %s: finalizers %v: deleting the root must leave the Applications", rootApp, root.Metadata.Finalizers)
 	}
@@ -211,8 +216,8 @@ func checkRootApplication(t *testing.T, root argoApplication, projects map[strin
 	if !ok {
 		t.Fatalf("root %s: project %q is not defined here", rootApp, root.Spec.Project)
 	}
-	if p.Metadata.Labels[bootstrapLabel] != "true" {
-		t.Errorf("project %s of the root: label %s=true missing", p.Metadata.Name, bootstrapLabel)
+	if p.Metadata.Labels[bootstrapLabel] != "true" || p.Metadata.Annotations[hook] != "Skip" {
+		t.Errorf("project %s of the root: label %s=true and annotation %s: Skip required (applied by hand)", p.Metadata.Name, bootstrapLabel, hook)
 	}
 	if len(p.Spec.ClusterResourceWhitelist) != 0 || len(p.Spec.Destinations) != 1 || p.Spec.Destinations[0].Namespace != "argocd" {
 		t.Errorf("project %s of the root: only the argocd namespace, no cluster-scoped kinds; got %+v %+v", p.Metadata.Name, p.Spec.Destinations, p.Spec.ClusterResourceWhitelist)
@@ -223,7 +228,10 @@ func checkRootApplication(t *testing.T, root argoApplication, projects map[strin
 		}
 	}
 	for name, p := range projects {
-		if name != root.Spec.Project && p.Metadata.Labels[bootstrapLabel] != "" {
+		if name == root.Spec.Project {
+			continue
+		}
+		if p.Metadata.Labels[bootstrapLabel] != "" {
 			t.Errorf("project %s is labelled %s: only the root and its project are applied by hand", name, bootstrapLabel)
 		}
 		if w, _ := strconv.Atoi(p.Metadata.Annotations[syncWave]); w >= -1 {
