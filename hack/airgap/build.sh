@@ -3,6 +3,7 @@
 #
 #   build.sh [NAME...]                          build every images/*.sh recipe, or the named ones
 #   build.sh push HOST[:PORT] [-insecure] [NAME...]   push built images to HOST[:PORT]/<ref>
+# Without names, both leave out the cluster-only recipes (make test-cluster's Argo CD and Redis).
 #
 # Each image lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap/images/<name>/: oci/ (an
 # OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. An
@@ -38,11 +39,16 @@ ensure_mkimage() {
   ) 9>"$(dirname "$mkimage")/.lock"
 }
 
+# The named recipes, or every recipe but the cluster-only ones (a line `# cluster-only:` in the
+# recipe: images of make test-cluster's own cluster, which an air-gapped engine never pulls; built
+# and pushed only when named).
 recipe_names() {
   if [ $# -gt 0 ]; then
     printf '%s\n' "$@"
   else
-    for f in "$here"/images/*.sh; do basename "$f" .sh; done
+    for f in "$here"/images/*.sh; do
+      grep -q '^# cluster-only:' "$f" || basename "$f" .sh
+    done
   fi
 }
 
@@ -121,7 +127,7 @@ push_all() {
   if [ "${1:-}" = -insecure ]; then insecure=(-insecure); shift; fi
   ensure_mkimage
   local name names
-  if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <(ls "$cache/images"); fi
+  mapfile -t names < <(recipe_names "$@")
   for name in "${names[@]}"; do
     local dir="$cache/images/$name"
     [ -f "$dir/oci/index.json" ] || { echo "not built: $name (run build.sh $name)" >&2; return 1; }
