@@ -14,6 +14,7 @@
 #     redis-benchmark or redis-check-aof.
 #   The same: user redis 999:1000, /data (owned by redis, a VOLUME), workdir, entrypoint,
 #   cmd, port, the binaries on PATH in /usr/local/bin.
+# cluster-only: an image of make test-cluster's own cluster (hack/cluster/test.sh builds it by name).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../lib-debian.sh"
