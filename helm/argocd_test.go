@@ -201,7 +201,7 @@ func checkRootApplication(t *testing.T, root argoApplication, projects map[strin
 	if root.Metadata.Labels[bootstrapLabel] != "true" {
 		t.Errorf("root %s: label %s=true missing: docs/SETUP.md applies it by that label", rootApp, bootstrapLabel)
 	}
-	// Synced by itself, the root would wait in its last wave on its own health.
+	// Synced by itself, the root would wait on its own health between waves.
 	if root.Metadata.Annotations[hook] != "Skip" {
 		t.Errorf("root %s: annotation %s: Skip missing: its own sync must leave it alone", rootApp, hook)
 	}

@@ -137,7 +137,7 @@ func TestArgoCDGitOps(t *testing.T) {
 		waitApp(t, ctx, c, rootApp, 3*time.Minute, func(sync, health string) bool { return sync == "Synced" })
 		_, health, msg := appStatus(ctx, c, rootApp)
 		op := operationPhase(ctx, c, rootApp)
-		t.Logf("root %s: Synced, Health %s %s; its sync operation %s (its last wave waits for the application to be Healthy)", rootApp, health, short(msg), op)
+		t.Logf("root %s: Synced, Health %s %s; its sync operation %s (Argo CD waits for health between waves, not after the last)", rootApp, health, short(msg), op)
 	})
 	synced := time.Since(bootstrap)
 	if t.Failed() {
