@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -15,8 +16,10 @@ const argocdFile = "../argocd-application.yaml"
 // schema check is validateObject against Argo CD's CRDs.
 type argoApplication struct {
 	Metadata struct {
-		Name       string
-		Finalizers []string
+		Name        string
+		Finalizers  []string
+		Labels      map[string]string
+		Annotations map[string]string
 	}
 	Spec struct {
 		Project string
@@ -24,7 +27,11 @@ type argoApplication struct {
 			RepoURL        string `json:"repoURL"`
 			TargetRevision string `json:"targetRevision"`
 			Path           string
-			Helm           struct {
+			Directory      *struct {
+				Include string
+				Recurse bool
+			}
+			Helm struct {
 				ReleaseName string   `json:"releaseName"`
 				ValueFiles  []string `json:"valueFiles"`
 			}
@@ -46,12 +53,27 @@ type argoApplication struct {
 }
 
 type argoProject struct {
-	Metadata struct{ Name string }
-	Spec     struct {
-		SourceRepos  []string `json:"sourceRepos"`
-		Destinations []struct{ Server, Namespace string }
+	Metadata struct {
+		Name        string
+		Labels      map[string]string
+		Annotations map[string]string
+	}
+	Spec struct {
+		SourceRepos                []string `json:"sourceRepos"`
+		Destinations               []struct{ Server, Namespace string }
+		ClusterResourceWhitelist   []struct{ Group, Kind string } `json:"clusterResourceWhitelist"`
+		NamespaceResourceWhitelist []struct{ Group, Kind string } `json:"namespaceResourceWhitelist"`
 	}
 }
+
+// The root Application (app of apps) syncs argocd-application.yaml itself; docs/SETUP.md applies
+// only the objects carrying bootstrapLabel.
+const (
+	rootApp        = "taskboard-apps"
+	bootstrapLabel = "taskboard/bootstrap"
+	syncWave       = "argocd.argoproj.io/sync-wave"
+	hook           = "argocd.argoproj.io/hook"
+)
 
 // argocdObjects are the documents of argocd-application.yaml.
 func argocdObjects(t *testing.T) []object {
@@ -88,9 +110,22 @@ func TestArgoCDApplications(t *testing.T) {
 			t.Errorf("unexpected %s", o)
 		}
 	}
-	if len(projects) != 1 || len(apps) != 2 {
-		t.Fatalf("want one AppProject and two Applications, got %d and %d", len(projects), len(apps))
+	if len(projects) != 2 || len(apps) != 3 {
+		t.Fatalf("want two AppProjects and three Applications (the root and one per chart), got %d and %d", len(projects), len(apps))
 	}
+	var charts []argoApplication
+	for _, a := range apps {
+		if a.Metadata.Name == rootApp {
+			checkRootApplication(t, a, projects, apps)
+		} else {
+			charts = append(charts, a)
+		}
+	}
+	if len(charts) != 2 {
+		t.Fatalf("no root Application %q", rootApp)
+	}
+	checkSyncOrder(t, charts)
+	apps = charts
 	paths := map[string]bool{}
 	for _, a := range apps {
 		name := a.Metadata.Name
@@ -143,6 +178,85 @@ func TestArgoCDApplications(t *testing.T) {
 	}
 	if !paths["helm/app"] || !paths["helm/policies"] {
 		t.Errorf("both charts must be deployed, got paths %v", paths)
+	}
+}
+
+// The root syncs this file and only this file, from the same repository and branch as the charts,
+// into argocd; it is applied by hand with its project (the bootstrap label) and never deletes the
+// Applications with itself (no resources finalizer).
+func checkRootApplication(t *testing.T, root argoApplication, projects map[string]argoProject, apps []argoApplication) {
+	t.Helper()
+	src := root.Spec.Source
+	if src.Path != "." || src.Directory == nil || src.Directory.Include != "argocd-application.yaml" || src.Directory.Recurse {
+		t.Errorf("root %s: want path . with directory.include argocd-application.yaml (not recursive), got %q %+v", rootApp, src.Path, src.Directory)
+	}
+	if root.Spec.Destination.Namespace != "argocd" || root.Spec.Destination.Server != "https://kubernetes.default.svc" {
+		t.Errorf("root %s: destination %+v, want the argocd namespace in-cluster", rootApp, root.Spec.Destination)
+	}
+	for _, a := range apps {
+		if a.Spec.Source.RepoURL != src.RepoURL || a.Spec.Source.TargetRevision != src.TargetRevision {
+			t.Errorf("%s follows %s@%s, the root %s@%s", a.Metadata.Name, a.Spec.Source.RepoURL, a.Spec.Source.TargetRevision, src.RepoURL, src.TargetRevision)
+		}
+	}
+	if root.Metadata.Labels[bootstrapLabel] != "true" {
+		t.Errorf("root %s: label %s=true missing: docs/SETUP.md applies it by that label", rootApp, bootstrapLabel)
+	}
+	// Synced by itself, the root would wait on its own health between waves.
+	if root.Metadata.Annotations[hook] != "Skip" {
+		t.Errorf("root %s: annotation %s: Skip missing: its own sync must leave it alone", rootApp, hook)
+	}
+	if len(root.Metadata.Finalizers) != 0 {
+		t.Errorf("root %s: finalizers %v: deleting the root must leave the Applications", rootApp, root.Metadata.Finalizers)
+	}
+	sp := root.Spec.SyncPolicy
+	if sp.Automated == nil || !sp.Automated.Prune || !sp.Automated.SelfHeal {
+		t.Errorf("root %s: automated sync with prune and self-heal required", rootApp)
+	}
+	p, ok := projects[root.Spec.Project]
+	if !ok {
+		t.Fatalf("root %s: project %q is not defined here", rootApp, root.Spec.Project)
+	}
+	if p.Metadata.Labels[bootstrapLabel] != "true" || p.Metadata.Annotations[hook] != "Skip" {
+		t.Errorf("project %s of the root: label %s=true and annotation %s: Skip required (applied by hand)", p.Metadata.Name, bootstrapLabel, hook)
+	}
+	if len(p.Spec.ClusterResourceWhitelist) != 0 || len(p.Spec.Destinations) != 1 || p.Spec.Destinations[0].Namespace != "argocd" {
+		t.Errorf("project %s of the root: only the argocd namespace, no cluster-scoped kinds; got %+v %+v", p.Metadata.Name, p.Spec.Destinations, p.Spec.ClusterResourceWhitelist)
+	}
+	for _, k := range p.Spec.NamespaceResourceWhitelist {
+		if k.Group != "argoproj.io" || (k.Kind != "Application" && k.Kind != "AppProject") {
+			t.Errorf("project %s of the root allows %s/%s: only Applications and AppProjects", p.Metadata.Name, k.Group, k.Kind)
+		}
+	}
+	for name, p := range projects {
+		if name == root.Spec.Project {
+			continue
+		}
+		if p.Metadata.Labels[bootstrapLabel] != "" {
+			t.Errorf("project %s is labelled %s: only the root and its project are applied by hand", name, bootstrapLabel)
+		}
+		if w, _ := strconv.Atoi(p.Metadata.Annotations[syncWave]); w >= -1 {
+			t.Errorf("project %s: sync wave %d, want before the policies' (-1)", name, w)
+		}
+	}
+}
+
+// The policies' Application syncs in an earlier wave than the application's, and the root waits
+// between waves for health: the policies are ready before the application's Application exists.
+func checkSyncOrder(t *testing.T, charts []argoApplication) {
+	t.Helper()
+	waves := map[string]int{}
+	for _, a := range charts {
+		if a.Metadata.Labels[bootstrapLabel] != "" {
+			t.Errorf("%s is labelled %s: applied by hand it would sync before its wave", a.Metadata.Name, bootstrapLabel)
+		}
+		w, err := strconv.Atoi(a.Metadata.Annotations[syncWave])
+		if err != nil {
+			t.Errorf("%s: sync wave %q: %v", a.Metadata.Name, a.Metadata.Annotations[syncWave], err)
+		}
+		waves[a.Spec.Source.Path] = w
+	}
+	if !(waves["helm/policies"] < 0 && waves["helm/app"] > 0) {
+		t.Errorf("sync waves %v: the policies must come before the root (0), the application after it", waves)
 	}
 }
 

@@ -3,7 +3,8 @@
 #
 #   build.sh [NAME...]                          build every images/*.sh recipe, or the named ones
 #   build.sh push HOST[:PORT] [-insecure] [NAME...]   push built images to HOST[:PORT]/<ref>
-# Without names, recipes marked "# airgap-set: cluster" (Kyverno's images, for hack/cluster) are left out.
+# Without names, both leave out the recipes marked "# airgap-set: cluster" (the images only
+# hack/cluster's make test-cluster runs: Kyverno's, Argo CD's, Redis, busybox).
 #
 # Each image lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap/images/<name>/: oci/ (an
 # OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. An
@@ -39,12 +40,13 @@ ensure_mkimage() {
   ) 9>"$(dirname "$mkimage")/.lock"
 }
 
+# The named recipes, or every recipe but those of make test-cluster's own cluster (a line
+# `# airgap-set: cluster` in the recipe: images an air-gapped engine never pulls; built and pushed
+# only when named).
 recipe_names() {
   if [ $# -gt 0 ]; then
     printf '%s\n' "$@"
   else
-    # the Dagger engine's set: recipes marked "# airgap-set: cluster" (the images only the test
-    # cluster runs, hack/cluster) are built and pushed only when named
     for f in "$here"/images/*.sh; do grep -q '^# airgap-set: cluster$' "$f" || basename "$f" .sh; done
   fi
 }
@@ -125,7 +127,7 @@ push_all() {
   if [ "${1:-}" = -insecure ]; then insecure=(-insecure); shift; fi
   ensure_mkimage
   local name names
-  if [ $# -gt 0 ]; then names=("$@"); else mapfile -t names < <(recipe_names); fi
+  mapfile -t names < <(recipe_names "$@")
   for name in "${names[@]}"; do
     local dir="$cache/images/$name"
     [ -f "$dir/oci/index.json" ] || { echo "not built: $name (run build.sh $name)" >&2; return 1; }

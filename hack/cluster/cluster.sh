@@ -148,6 +148,7 @@ env_() {
   fi
   echo "# the apiserver: https://127.0.0.1:$PORT from the host (nsfwd), https://$NODE_IP:6443 inside the namespace"
   echo "# a process that must be inside: nsenter -t $(ns_pid 2>/dev/null || echo PID) -n -m CMD"
+  echo "export TASKBOARD_CLUSTER_NS_PID=$(ns_pid 2>/dev/null)  # for listeners the pods reach (the scenarios' git server)"
 }
 
 status() {

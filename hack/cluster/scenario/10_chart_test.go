@@ -57,48 +57,7 @@ func TestChartOnCluster(t *testing.T) {
 	}
 
 	t.Run("crds", func(t *testing.T) {
-		var crds []*unstructured.Unstructured
-		for _, src := range []struct{ mod, dir string }{
-			{kyvernoModule, "config/crds/policies.kyverno.io"},
-			{argoCDModule, "manifests/crds"},
-		} {
-			files := moduleFiles(t, src.mod, src.dir)
-			names := make([]string, 0, len(files))
-			for n := range files {
-				if !strings.HasSuffix(n, "kustomization.yaml") {
-					names = append(names, n)
-				}
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				crds = append(crds, decode(t, n, files[n])...)
-			}
-		}
-		for _, o := range crds {
-			if err := c.apply(ctx, o, ""); err != nil {
-				t.Errorf("CRD refused: %v", err)
-			}
-		}
-		crdGVR := gvr("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-		for _, o := range crds {
-			name := o.GetName()
-			waitFor(t, "CRD "+name+" Established", time.Minute, func() (bool, string, error) {
-				got, err := c.dyn.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
-				if err != nil {
-					return false, err.Error(), nil
-				}
-				conds, _, _ := unstructured.NestedSlice(got.Object, "status", "conditions")
-				for _, x := range conds {
-					m, _ := x.(map[string]any)
-					if m["type"] == "Established" && m["status"] == "True" {
-						return true, "", nil
-					}
-				}
-				return false, "not Established yet", nil
-			})
-		}
-		c.mapper.Reset()
-		t.Logf("%d CRDs applied and Established (%s: policies.kyverno.io; %s: manifests/crds)", len(crds), kyvernoModule, argoCDModule)
+		applyCRDs(t, ctx, c, upstreamCRDs...)
 	})
 	if t.Failed() {
 		t.FailNow()
@@ -369,6 +328,62 @@ func TestChartOnCluster(t *testing.T) {
 		sort.Strings(states)
 		t.Logf("pods in %s:\n  %s", appNamespace, strings.Join(states, "\n  "))
 	}
+}
+
+// upstreamCRDs are the CRDs the charts and argocd-application.yaml need, from the releases' own
+// module zips.
+var upstreamCRDs = []moduleSource{
+	{kyvernoModule, "config/crds/policies.kyverno.io"},
+	{argoCDModule, "manifests/crds"},
+}
+
+type moduleSource struct{ mod, dir string }
+
+// applyCRDs applies the CRDs of each module folder server-side and waits for each to be
+// Established.
+func applyCRDs(t *testing.T, ctx context.Context, c *cluster, srcs ...moduleSource) {
+	t.Helper()
+	var crds []*unstructured.Unstructured
+	var names []string
+	for _, src := range srcs {
+		files := moduleFiles(t, src.mod, src.dir)
+		fileNames := make([]string, 0, len(files))
+		for n := range files {
+			if !strings.HasSuffix(n, "kustomization.yaml") {
+				fileNames = append(fileNames, n)
+			}
+		}
+		sort.Strings(fileNames)
+		for _, n := range fileNames {
+			crds = append(crds, decode(t, n, files[n])...)
+		}
+		names = append(names, src.mod+": "+src.dir)
+	}
+	for _, o := range crds {
+		if err := c.apply(ctx, o, ""); err != nil {
+			t.Errorf("CRD refused: %v", err)
+		}
+	}
+	crdGVR := gvr("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+	for _, o := range crds {
+		name := o.GetName()
+		waitFor(t, "CRD "+name+" Established", time.Minute, func() (bool, string, error) {
+			got, err := c.dyn.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return false, err.Error(), nil
+			}
+			conds, _, _ := unstructured.NestedSlice(got.Object, "status", "conditions")
+			for _, x := range conds {
+				m, _ := x.(map[string]any)
+				if m["type"] == "Established" && m["status"] == "True" {
+					return true, "", nil
+				}
+			}
+			return false, "not Established yet", nil
+		})
+	}
+	c.mapper.Reset()
+	t.Logf("%d CRDs applied and Established (%s)", len(crds), strings.Join(names, "; "))
 }
 
 // postgresql names the chart's PostgreSQL Service with a cluster IP (not the headless one) and

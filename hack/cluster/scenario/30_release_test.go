@@ -45,8 +45,7 @@ func TestReleaseOnCluster(t *testing.T) {
 
 	// The images: what the release pushes, and the two third-party ones its values name.
 	mk := mkimage(t, root)
-	type image struct{ repo, tag, oci, digest string }
-	images := map[string]*image{
+	images := map[string]*releasedImage{
 		"backend":  {repo: "taskboard-backend", tag: "cluster"},
 		"frontend": {repo: "taskboard-frontend", tag: "cluster"},
 		"postgres": {repo: "docker-hub/library/postgres", tag: "15.18-alpine"},
@@ -87,6 +86,14 @@ func TestReleaseOnCluster(t *testing.T) {
 		}
 		t.Logf("pushed %s/%s:%s@%s", reg, im.repo, im.tag, im.digest)
 	}
+	// the backend again under a second tag, for the GitOps scenario's values commit
+	cmd := exec.Command(mk, "push", images["backend"].oci, regHost+"/"+images["backend"].repo+":"+secondTag)
+	if caFile != "" {
+		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("push backend:%s: %v\n%s", secondTag, err, out)
+	}
 	cosign := tool(t, root, "tool-cosign.sh")
 	release := cosignKeyPair(t, cosign)
 	for _, n := range []string{"backend", "frontend"} {
@@ -95,6 +102,11 @@ func TestReleaseOnCluster(t *testing.T) {
 
 	// The production policies, trusting this release's key (TestKyvernoAdmission's key is gone).
 	applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"))
+	pub, err := os.ReadFile(filepath.Join(release, "cosign.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	released = &releaseState{reg: reg, pub: pub, images: images}
 
 	// The application, as Argo CD renders it, with the references the release would write.
 	var app rendered
@@ -221,6 +233,23 @@ func TestReleaseOnCluster(t *testing.T) {
 		listed(t, ctx, c, client, frontend, title)
 	})
 }
+
+// releasedImage is one image of the release in the node's registry.
+type releasedImage struct{ repo, tag, oci, digest string }
+
+// releaseState is what TestReleaseOnCluster left in the registry and the key that signed it: the
+// GitOps scenario's fork names them in its values.
+type releaseState struct {
+	reg    string
+	pub    []byte
+	images map[string]*releasedImage
+}
+
+var released *releaseState
+
+// secondTag is the backend image pushed again under another tag: a release's values commit that
+// the GitOps scenario makes.
+const secondTag = "cluster-2"
 
 // listed fails unless GET /api/tasks through the frontend Service lists a task titled title (the
 // backend reconnects to a PostgreSQL that came back: bounded retries).
