@@ -121,9 +121,14 @@ func TestArgoCDGitOps(t *testing.T) {
 		waitApp(t, ctx, c, policiesApp, 8*time.Minute, func(sync, health string) bool { return sync == "Synced" && health == "Healthy" })
 	})
 	t.Run("application-synced", func(t *testing.T) {
-		// Healthy: every workload rolled out, every pod Ready (Argo CD's health of Deployments and
-		// StatefulSets), each admitted by Kyverno
-		waitApp(t, ctx, c, appApp, 8*time.Minute, func(sync, health string) bool { return sync == "Synced" && health == "Healthy" })
+		// Synced, and every resource Healthy in Argo CD's eyes (Deployments and the StatefulSet: rolled
+		// out, every pod Ready, each admitted by Kyverno) but the HorizontalPodAutoscalers: no
+		// metrics-server here, so they report Degraded (FailedGetResourceMetric), and so does the
+		// Application as a whole.
+		waitApp(t, ctx, c, appApp, 8*time.Minute, func(sync, health string) bool { return sync == "Synced" })
+		waitFor(t, "Application "+appApp+"'s workloads Healthy", 8*time.Minute, func() (bool, string, error) {
+			return workloadsHealthy(ctx, c, appApp)
+		})
 		workloads := appWorkloads(t, ctx, c)
 		if len(workloads) == 0 {
 			t.Fatal("the application synced but created no Deployment or StatefulSet")
@@ -566,6 +571,35 @@ func waitApp(t *testing.T, ctx context.Context, c *cluster, name string, timeout
 	})
 	sync, health, _ := appStatus(ctx, c, name)
 	t.Logf("Application %s: %s, %s after %s", name, sync, health, time.Since(start).Round(time.Second))
+}
+
+// workloadsHealthy: the Application's resources all report Healthy in its status, the
+// HorizontalPodAutoscalers aside (Degraded without a metrics API); the state lists the others.
+func workloadsHealthy(ctx context.Context, c *cluster, name string) (bool, string, error) {
+	a, err := c.dyn.Resource(applicationGVR).Namespace(argoCDNamespace).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false, err.Error(), nil
+	}
+	res, _, _ := unstructured.NestedSlice(a.Object, "status", "resources")
+	var waiting []string
+	workloads := 0
+	for _, r := range res {
+		m, _ := r.(map[string]any)
+		kind, _ := m["kind"].(string)
+		health, _, _ := unstructured.NestedString(m, "health", "status")
+		if kind == "Deployment" || kind == "StatefulSet" {
+			workloads++
+		}
+		if kind == "HorizontalPodAutoscaler" || health == "" || health == "Healthy" {
+			continue
+		}
+		msg, _, _ := unstructured.NestedString(m, "health", "message")
+		waiting = append(waiting, fmt.Sprintf("%s %v %s %s", kind, m["name"], health, short(msg)))
+	}
+	if workloads == 0 {
+		return false, "no Deployment or StatefulSet in the Application's status yet", nil
+	}
+	return len(waiting) == 0, strings.Join(waiting, "; ") + "; " + podsState(ctx, c, appNamespace), nil
 }
 
 // appWorkloads are the Deployments, StatefulSets and CronJobs in the application's namespace.
