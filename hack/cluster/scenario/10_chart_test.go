@@ -167,21 +167,7 @@ func TestChartOnCluster(t *testing.T) {
 		}
 		// The StatefulSet rolled out first: on a cluster kept from an earlier run, the pod of the
 		// previous template may still be Ready while the new one is being made.
-		waitFor(t, "StatefulSet "+sts.GetName()+" rolled out", 5*time.Minute, func() (bool, string, error) {
-			s, err := c.kube.AppsV1().StatefulSets(appNamespace).Get(ctx, sts.GetName(), metav1.GetOptions{})
-			if err != nil {
-				return false, err.Error(), nil
-			}
-			want := int32(1)
-			if s.Spec.Replicas != nil {
-				want = *s.Spec.Replicas
-			}
-			st := s.Status
-			done := st.ObservedGeneration >= s.Generation && st.UpdateRevision == st.CurrentRevision &&
-				st.UpdatedReplicas == want && st.ReadyReplicas == want
-			return done, fmt.Sprintf("generation %d observed %d, revision %s -> %s, updated %d ready %d of %d",
-				s.Generation, st.ObservedGeneration, st.CurrentRevision, st.UpdateRevision, st.UpdatedReplicas, st.ReadyReplicas, want), nil
-		})
+		waitRolledOut(t, ctx, c, appNamespace, "StatefulSet", sts.GetName())
 		waitFor(t, "pod "+pod+" Ready", 5*time.Minute, func() (bool, string, error) {
 			p, err := c.kube.CoreV1().Pods(appNamespace).Get(ctx, pod, metav1.GetOptions{})
 			if err != nil {

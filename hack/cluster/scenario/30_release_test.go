@@ -138,7 +138,7 @@ func TestReleaseOnCluster(t *testing.T) {
 		for _, o := range app.objects {
 			switch o.GetKind() {
 			case "Deployment", "StatefulSet":
-				waitRolledOut(t, ctx, c, o.GetKind(), o.GetName())
+				waitRolledOut(t, ctx, c, appNamespace, o.GetKind(), o.GetName())
 			}
 		}
 		t.Logf("release applied to every pod Ready: %d s", int(time.Since(start).Seconds()))

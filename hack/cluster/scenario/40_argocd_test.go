@@ -19,7 +19,6 @@ import (
 
 	"golang.org/x/sys/unix"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -222,19 +221,7 @@ func installArgoCD(t *testing.T, ctx context.Context, c *cluster, root string, o
 			return deploymentDone(d), deploymentState(d) + "; " + podsState(ctx, c, argoCDNamespace, metav1.FormatLabelSelector(d.Spec.Selector)), nil
 		})
 	}
-	waitFor(t, "StatefulSet argocd-application-controller rolled out", 8*time.Minute, func() (bool, string, error) {
-		s, err := c.kube.AppsV1().StatefulSets(argoCDNamespace).Get(ctx, "argocd-application-controller", metav1.GetOptions{})
-		if err != nil {
-			return false, err.Error(), nil
-		}
-		want := int32(1)
-		if s.Spec.Replicas != nil {
-			want = *s.Spec.Replicas
-		}
-		st := s.Status
-		return st.ObservedGeneration >= s.Generation && st.UpdatedReplicas == want && st.ReadyReplicas == want,
-			fmt.Sprintf("ready %d of %d; %s", st.ReadyReplicas, want, podsState(ctx, c, argoCDNamespace, metav1.FormatLabelSelector(s.Spec.Selector))), nil
-	})
+	waitRolledOut(t, ctx, c, argoCDNamespace, "StatefulSet", "argocd-application-controller")
 	took := time.Since(start)
 	var images []string
 	pods, _ := c.kube.CoreV1().Pods(argoCDNamespace).List(ctx, metav1.ListOptions{})
@@ -479,16 +466,7 @@ func prepareAppNamespace(t *testing.T, ctx context.Context, c *cluster, root str
 	if err := c.apply(ctx, ns, ""); err != nil {
 		t.Fatal(err)
 	}
-	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: dbSecret, Namespace: appNamespace},
-		StringData: map[string]string{
-			"postgres-password": "test-cluster-only",
-			"database-url":      "postgres://taskboard:test-cluster-only@taskboard-postgresql:5432/taskboard?sslmode=disable",
-		},
-	}
-	if _, err := c.kube.CoreV1().Secrets(appNamespace).Create(ctx, secret, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatal(err)
-	}
+	ensureDBSecret(t, ctx, c)
 	var vals struct {
 		Postgresql struct {
 			Persistence struct {
@@ -763,7 +741,7 @@ func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, r
 		}
 		return false, "Synced, no Deployment names tag " + secondTag + " pinned to a digest yet", nil
 	})
-	waitRolledOut(t, ctx, c, "Deployment", backend)
+	waitRolledOut(t, ctx, c, appNamespace, "Deployment", backend)
 	took := time.Since(start)
 	t.Logf("values commit %.12s (backend tag %s) to every pod Ready: %s after the push", sha, secondTag, took.Round(100*time.Millisecond))
 	return took

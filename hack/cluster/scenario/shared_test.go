@@ -118,9 +118,9 @@ func ensureDBSecret(t *testing.T, ctx context.Context, c *cluster) {
 	}
 }
 
-// waitRolledOut waits until a Deployment or StatefulSet of the application's namespace has
-// observed its generation and every replica is updated and Ready (kubectl rollout status).
-func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, kind, name string) {
+// waitRolledOut waits until a Deployment or StatefulSet of namespace ns has observed its
+// generation and every replica is updated and Ready (kubectl rollout status).
+func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, ns, kind, name string) {
 	t.Helper()
 	waitFor(t, kind+" "+name+" rolled out", 5*time.Minute, func() (bool, string, error) {
 		var gen, observed int64
@@ -128,7 +128,7 @@ func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, kind, name str
 		extra := ""
 		switch kind {
 		case "Deployment":
-			d, err := c.kube.AppsV1().Deployments(appNamespace).Get(ctx, name, metav1.GetOptions{})
+			d, err := c.kube.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return false, err.Error(), nil
 			}
@@ -140,7 +140,7 @@ func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, kind, name str
 				extra = fmt.Sprintf(", %d pods in all", d.Status.Replicas)
 			}
 		case "StatefulSet":
-			s, err := c.kube.AppsV1().StatefulSets(appNamespace).Get(ctx, name, metav1.GetOptions{})
+			s, err := c.kube.AppsV1().StatefulSets(ns).Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return false, err.Error(), nil
 			}
@@ -159,6 +159,6 @@ func waitRolledOut(t *testing.T, ctx context.Context, c *cluster, kind, name str
 		}
 		done := observed >= gen && updated == want && ready == want && extra == ""
 		return done, fmt.Sprintf("generation %d observed %d, updated %d ready %d of %d%s; %s", gen, observed, updated, ready, want, extra,
-			podsState(ctx, c, appNamespace)), nil
+			podsState(ctx, c, ns)), nil
 	})
 }
