@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -86,18 +88,22 @@ func TestReleaseOnCluster(t *testing.T) {
 		}
 		t.Logf("pushed %s/%s:%s@%s", reg, im.repo, im.tag, im.digest)
 	}
-	// the backend again under a second tag, for the GitOps scenario's values commit
-	cmd := exec.Command(mk, "push", images["backend"].oci, regHost+"/"+images["backend"].repo+":"+secondTag)
+	// A second backend release (the same files, a manifest of its own: another digest), for the
+	// GitOps scenario's values commit.
+	second := &releasedImage{repo: images["backend"].repo, tag: secondTag}
+	second.oci, second.digest = variantImage(t, images["backend"].oci, secondTag)
+	cmd := exec.Command(mk, "push", second.oci, regHost+"/"+second.repo+":"+second.tag)
 	if caFile != "" {
 		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
 	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("push backend:%s: %v\n%s", secondTag, err, out)
 	}
+	t.Logf("pushed %s/%s:%s@%s", reg, second.repo, second.tag, second.digest)
 	cosign := tool(t, root, "tool-cosign.sh")
 	release := cosignKeyPair(t, cosign)
-	for _, n := range []string{"backend", "frontend"} {
-		cosignSign(t, cosign, caFile, release, regHost+"/"+images[n].repo+"@"+images[n].digest)
+	for _, im := range []*releasedImage{images["backend"], images["frontend"], second} {
+		cosignSign(t, cosign, caFile, release, regHost+"/"+im.repo+"@"+im.digest)
 	}
 
 	// The production policies, trusting this release's key (TestKyvernoAdmission's key is gone).
@@ -106,7 +112,7 @@ func TestReleaseOnCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	released = &releaseState{reg: reg, pub: pub, images: images}
+	released = &releaseState{reg: reg, pub: pub, images: images, second: second}
 
 	// The application, as Argo CD renders it, with the references the release would write.
 	var app rendered
@@ -243,13 +249,63 @@ type releaseState struct {
 	reg    string
 	pub    []byte
 	images map[string]*releasedImage
+	second *releasedImage // the next release of the backend
 }
 
 var released *releaseState
 
-// secondTag is the backend image pushed again under another tag: a release's values commit that
-// the GitOps scenario makes.
+// secondTag is the tag of the backend's second release, the GitOps scenario's values commit.
 const secondTag = "cluster-2"
+
+// variantImage copies the OCI layout src with its one image manifest annotated as version: the
+// same config and layers under a manifest, and so a digest, of its own. It returns the copy's
+// folder and the new manifest's digest.
+func variantImage(t *testing.T, src, version string) (dir, digest string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "oci")
+	if out, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
+		t.Fatalf("cp %s: %v %s", src, err, out)
+	}
+	var index map[string]any
+	readJSON(t, filepath.Join(dir, "index.json"), &index)
+	descs, _ := index["manifests"].([]any)
+	if len(descs) != 1 {
+		t.Fatalf("%s: want one manifest, got %d", src, len(descs))
+	}
+	desc := descs[0].(map[string]any)
+	var manifest map[string]any
+	readJSON(t, filepath.Join(dir, "blobs", "sha256", strings.TrimPrefix(desc["digest"].(string), "sha256:")), &manifest)
+	manifest["annotations"] = map[string]any{"org.opencontainers.image.version": version}
+	data, err := json.Marshal(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	digest = "sha256:" + hex.EncodeToString(sum[:])
+	if err := os.WriteFile(filepath.Join(dir, "blobs", "sha256", hex.EncodeToString(sum[:])), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	desc["digest"], desc["size"] = digest, len(data)
+	out, err := json.Marshal(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.json"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, digest
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
 
 // listed fails unless GET /api/tasks through the frontend Service lists a task titled title (the
 // backend reconnects to a PostgreSQL that came back: bounded retries).

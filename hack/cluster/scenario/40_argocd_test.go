@@ -153,7 +153,7 @@ func TestArgoCDGitOps(t *testing.T) {
 
 	var commitToSynced time.Duration
 	t.Run("commit-to-synced", func(t *testing.T) {
-		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo)
+		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo, released.second)
 	})
 
 	pods, err := c.kube.CoreV1().Pods(appNamespace).List(ctx, metav1.ListOptions{})
@@ -698,15 +698,14 @@ func policyReadyTime(p *unstructured.Unstructured) (time.Time, bool) {
 	return last, !last.IsZero()
 }
 
-// valuesCommitReachesCluster commits what a release commits (helm/app/values.yaml: the backend
-// image under a new tag; the same signed image, pushed again by TestReleaseOnCluster), tells Argo
+// valuesCommitReachesCluster commits what a release commits (helm/app/values.yaml: the tag and
+// digest of the backend's second release, pushed and signed by TestReleaseOnCluster), tells Argo
 // CD as the git server's webhook would (the refresh annotation; without it Argo CD polls every 3
 // minutes), and measures the time until the Application is Synced at that commit, the
-// Deployment's template names the new tag (pinned to the signed digest by Kyverno) and the
-// rollout is done, every pod Ready.
-func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo) time.Duration {
+// Deployment's template names the new digest and the rollout is done, every pod Ready.
+func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, next *releasedImage) time.Duration {
 	t.Helper()
-	repo.editValues(t, "helm/app/values.yaml", map[string]any{"backend": map[string]any{"image": map[string]any{"tag": secondTag, "digest": ""}}})
+	repo.editValues(t, "helm/app/values.yaml", map[string]any{"backend": map[string]any{"image": map[string]any{"tag": next.tag, "digest": next.digest}}})
 	repo.git(t, repo.work, "commit", "--quiet", "-am", "ci: update image tags to "+secondTag+" [skip ci]")
 	start := time.Now()
 	repo.git(t, repo.work, "push", "--quiet", "server", "main")
@@ -733,17 +732,17 @@ func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, r
 		}
 		for _, d := range deps.Items {
 			for _, ct := range d.Spec.Template.Spec.Containers {
-				if strings.Contains(ct.Image, ":"+secondTag+"@sha256:") {
+				if strings.HasSuffix(ct.Image, "@"+next.digest) {
 					backend = d.Name
 					return true, "", nil
 				}
 			}
 		}
-		return false, "Synced, no Deployment names tag " + secondTag + " pinned to a digest yet", nil
+		return false, "Synced, no Deployment names " + next.digest + " yet", nil
 	})
 	waitRolledOut(t, ctx, c, appNamespace, "Deployment", backend)
 	took := time.Since(start)
-	t.Logf("values commit %.12s (backend tag %s) to every pod Ready: %s after the push", sha, secondTag, took.Round(100*time.Millisecond))
+	t.Logf("values commit %.12s (backend %s@%s) to every pod Ready: %s after the push", sha, next.tag, next.digest, took.Round(100*time.Millisecond))
 	return took
 }
 
