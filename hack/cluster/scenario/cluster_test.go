@@ -1,9 +1,10 @@
 // Package scenario holds the scenarios of make test-cluster: they run against the cluster that
 // KUBECONFIG names (kind, k3d, a dev EKS, or the one-node cluster of ../cluster.sh) and fail,
 // never skip, when there is none. They run in the order of their files' numbers, each building on
-// the one before: the charts applied (10), Kyverno installed and enforcing (20), a release's
-// images running under it (30), Argo CD deploying that release from git (40), the backup drill
-// (50).
+// the one before: the charts applied (10), the backup drill in a namespace of its own (15: before
+// any scenario pulls the PostgreSQL image from the registry, after which the kubelet checks the
+// preloaded copy's name against its pull record and pulls again), Kyverno installed and enforcing
+// (20), a release's images running under it (30), Argo CD deploying that release from git (40).
 package scenario
 
 import (
