@@ -305,15 +305,7 @@ func TestChartOnCluster(t *testing.T) {
 
 	// What else the production render asked of this cluster, for the record (not asserted: the
 	// application images are the release's, in a registry this cluster does not reach yet).
-	pods, err := c.kube.CoreV1().Pods(appNamespace).List(ctx, metav1.ListOptions{})
-	if err == nil {
-		var states []string
-		for i := range pods.Items {
-			states = append(states, pods.Items[i].Name+": "+podState(&pods.Items[i]))
-		}
-		sort.Strings(states)
-		t.Logf("pods in %s:\n  %s", appNamespace, strings.Join(states, "\n  "))
-	}
+	t.Logf("pods in %s: %s", appNamespace, podsState(ctx, c, appNamespace))
 }
 
 // upstreamCRDs are the CRDs the charts and argocd-application.yaml need, from the releases' own

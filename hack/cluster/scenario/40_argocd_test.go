@@ -156,15 +156,7 @@ func TestArgoCDGitOps(t *testing.T) {
 		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo, released.second)
 	})
 
-	pods, err := c.kube.CoreV1().Pods(appNamespace).List(ctx, metav1.ListOptions{})
-	if err == nil {
-		var states []string
-		for i := range pods.Items {
-			states = append(states, pods.Items[i].Name+": "+podState(&pods.Items[i]))
-		}
-		sort.Strings(states)
-		t.Logf("pods in %s (not asserted):\n  %s", appNamespace, strings.Join(states, "\n  "))
-	}
+	t.Logf("pods in %s: %s", appNamespace, podsState(ctx, c, appNamespace))
 	t.Logf("timings: Argo CD ready %s after install.yaml was applied; bootstrap to both Applications Synced %s; values commit to Synced %s",
 		argoReady.Round(time.Second), synced.Round(time.Second), commitToSynced.Round(time.Second))
 
