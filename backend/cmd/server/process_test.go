@@ -117,13 +117,13 @@ func startServer(t *testing.T, dbURL string) *server {
 	return s
 }
 
-// launchServer starts the process without waiting for it.
-func launchServer(t *testing.T, dbURL string) *server {
+// launchServer starts the process without waiting for it; extraEnv adds NAME=value settings.
+func launchServer(t *testing.T, dbURL string, extraEnv ...string) *server {
 	t.Helper()
 	port := freePort(t)
 	s := &server{port: port, base: "http://127.0.0.1:" + strconv.Itoa(port), output: &syncBuffer{}, exited: make(chan struct{})}
 	s.cmd = exec.Command(binary)
-	s.cmd.Env = []string{"DATABASE_URL=" + dbURL, "PORT=" + strconv.Itoa(port), "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug"}
+	s.cmd.Env = append([]string{"DATABASE_URL=" + dbURL, "PORT=" + strconv.Itoa(port), "LISTEN_HOST=127.0.0.1", "LOG_LEVEL=debug"}, extraEnv...)
 	s.cmd.Stdout, s.cmd.Stderr = s.output, s.output
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -268,3 +268,38 @@ func TestGracefulShutdownFinishesInFlightRequest(t *testing.T) {
 		t.Fatalf("no clean stop in the log:\n%s", s.output.String())
 	}
 }
+
+// SIGTERM with SHUTDOWN_DRAIN set: for the drain the server still serves, and /readyz fails so
+// that a Service takes it out of rotation; then it stops accepting and exits 0.
+func TestShutdownDrainKeepsServingWhileNotReady(t *testing.T) {
+	s := launchServer(t, pgtest.NewDatabase(t), "SHUTDOWN_DRAIN=3s")
+	s.waitStatus(t, "/readyz", http.StatusOK)
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	s.waitStatus(t, "/readyz", http.StatusServiceUnavailable)
+	resp, err := http.Get(s.base + "/api/tasks")
+	if err != nil {
+		t.Fatalf("a request during the drain: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a request during the drain got %d, want 200", resp.StatusCode)
+	}
+	select {
+	case <-s.exited:
+		t.Fatal("server exited during the drain")
+	default:
+	}
+	select {
+	case <-s.exited:
+	case <-time.After(waitLimit):
+		t.Fatal("server did not exit after the drain")
+	}
+	if s.err != nil {
+		t.Fatalf("exit after SIGTERM: %v, want status 0", s.err)
+	}
+	if !strings.Contains(s.output.String(), `"msg":"draining"`) || !strings.Contains(s.output.String(), `"msg":"stopped"`) {
+		t.Fatalf("no drain, then clean stop, in the log:\n%s", s.output.String())
+	}
+}

@@ -31,9 +31,11 @@ func newHTTPServer(addr string, handler http.Handler, logger *slog.Logger) *http
 	}
 }
 
-// serveHTTP serves on ln until ctx is cancelled, then stops accepting and
-// lets in-flight requests finish within shutdownGrace.
-func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger) error {
+// serveHTTP serves on ln until ctx is cancelled. Then, for drain, it goes on serving while
+// draining (called once) makes /readyz fail, so that a Service or load balancer stops sending new
+// connections before the listener closes; then it stops accepting and lets in-flight requests
+// finish within shutdownGrace.
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger, drain time.Duration, draining func()) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String())
@@ -42,6 +44,15 @@ func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener, logger *s
 	case err := <-serveErr:
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
+	}
+	if drain > 0 {
+		draining()
+		logger.Info("draining", "for", drain.String())
+		select {
+		case err := <-serveErr:
+			return fmt.Errorf("http server: %w", err)
+		case <-time.After(drain):
+		}
 	}
 	logger.Info("shutting down", "grace", shutdownGrace.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)

@@ -33,7 +33,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	m := metrics.New()
 	m.Register(metrics.NewPoolCollector(pool))
 	migrations := newMigrator(pool, logger)
-	handler := httpapi.NewServer(logger, postgres.New(pool), &readiness{pool: pool, migrations: migrations}, m)
+	ready := &readiness{pool: pool, migrations: migrations}
+	handler := httpapi.NewServer(logger, postgres.New(pool), ready, m)
 
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
@@ -44,7 +45,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	var wg sync.WaitGroup
 	wg.Go(func() { migrations.run(migrateCtx) })
 
-	err = serveHTTP(ctx, newHTTPServer(cfg.Addr(), handler, logger), ln, logger)
+	err = serveHTTP(ctx, newHTTPServer(cfg.Addr(), handler, logger), ln, logger, cfg.ShutdownDrain, func() { ready.stopping.Store(true) })
 	stopMigrating()
 	wg.Wait()
 	if err != nil {

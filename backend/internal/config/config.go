@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -26,6 +27,9 @@ type Config struct {
 	DatabaseURL string
 	// DatabaseTarget describes the database without credentials, for logs.
 	DatabaseTarget string
+	// ShutdownDrain is how long the server keeps serving after SIGTERM, reporting not ready, before
+	// it stops accepting: the time a load balancer or a Service takes to stop sending it traffic.
+	ShutdownDrain time.Duration
 }
 
 // Addr is the address the HTTP server listens on.
@@ -50,6 +54,12 @@ func Load(getenv func(string) string) (Config, error) {
 		problems = append(problems, err.Error())
 	}
 	cfg.LogLevel = level
+
+	drain, err := parseDrain(getenv("SHUTDOWN_DRAIN"))
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	cfg.ShutdownDrain = drain
 
 	dsn, dbProblems := databaseURL(getenv)
 	problems = append(problems, dbProblems...)
@@ -79,6 +89,20 @@ func ParsePort(getenv func(string) string) (int, error) {
 		return 0, fmt.Errorf("PORT must be a number between 1 and 65535, got %q", raw)
 	}
 	return port, nil
+}
+
+// parseDrain reads SHUTDOWN_DRAIN: a Go duration from 0 (the default: stop accepting at once) to
+// one minute.
+func parseDrain(raw string) (time.Duration, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 || d > time.Minute {
+		return 0, fmt.Errorf("SHUTDOWN_DRAIN=%q: want a duration from 0s to 1m, such as 5s", raw)
+	}
+	return d, nil
 }
 
 func parseLogLevel(raw string) (slog.Level, error) {

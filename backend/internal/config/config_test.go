@@ -26,8 +26,12 @@ func TestLoadDefaultsWithDatabaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Port != 5000 || cfg.LogLevel != slog.LevelInfo || cfg.Addr() != ":5000" {
+	if cfg.Port != 5000 || cfg.LogLevel != slog.LevelInfo || cfg.Addr() != ":5000" || cfg.ShutdownDrain != 0 {
 		t.Fatalf("defaults: %+v", cfg)
+	}
+	cfg, err = Load(env(map[string]string{"DATABASE_URL": "postgres://app:s3cret@db:5432/tasks", "SHUTDOWN_DRAIN": "5s"}))
+	if err != nil || cfg.ShutdownDrain != 5*time.Second {
+		t.Fatalf("SHUTDOWN_DRAIN=5s: %v %v", cfg.ShutdownDrain, err)
 	}
 	if cfg.DatabaseTarget != "host=db port=5432 user=app database=tasks" {
 		t.Fatalf("target %q", cfg.DatabaseTarget)
@@ -100,6 +104,9 @@ func TestLoadErrorsNameTheVariableAndHideThePassword(t *testing.T) {
 		{"bad port", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "PORT": "http"}, []string{"PORT"}},
 		{"port out of range", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "PORT": "70000"}, []string{"PORT"}},
 		{"bad level", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "LOG_LEVEL": "loud"}, []string{"LOG_LEVEL"}},
+		{"bad drain", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "SHUTDOWN_DRAIN": "5"}, []string{"SHUTDOWN_DRAIN"}},
+		{"drain too long", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "SHUTDOWN_DRAIN": "2m"}, []string{"SHUTDOWN_DRAIN"}},
+		{"negative drain", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h/d", "SHUTDOWN_DRAIN": "-1s"}, []string{"SHUTDOWN_DRAIN"}},
 		{"bad url", map[string]string{"DATABASE_URL": "postgres://a:hunter2@h:notaport/d"}, []string{"DATABASE_URL"}},
 		{"missing parts", map[string]string{"POSTGRES_HOST": "h", "POSTGRES_PASSWORD": "hunter2"},
 			[]string{"POSTGRES_USER", "POSTGRES_DB"}},

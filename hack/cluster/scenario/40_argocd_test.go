@@ -151,9 +151,32 @@ func TestArgoCDGitOps(t *testing.T) {
 		checkPoliciesBeforeApplication(t, ctx, c)
 	})
 
+	// A client of the frontend Service, as the load balancer is, writing and reading while the
+	// values commit rolls the backend out: no request may fail (PDB, readiness, graceful shutdown).
+	sv, err := c.kube.Discovery().ServerVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := loadClient(t, ctx, c, root, sv.GitVersion, released)
 	var commitToSynced time.Duration
 	t.Run("commit-to-synced", func(t *testing.T) {
+		load := startLoad(ctx, c, client, loadWindow)
 		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo, released.second)
+		requests, failed, out := load()
+		t.Logf("load through the frontend Service during the rollout: %d requests (a write and a read each), %d failed", requests, failed)
+		if commitToSynced > loadWindow {
+			t.Errorf("the rollout took %s, longer than the load's window of %s: the load did not cover it", commitToSynced, loadWindow)
+		}
+		if requests < 10 || failed > 0 {
+			t.Errorf("requests during the rollout: %d, failed %d: %s", requests, failed, short(out))
+		}
+	})
+
+	// git revert of the values commit: Argo CD rolls the backend back to the first release's digest.
+	t.Run("revert", func(t *testing.T) {
+		repo.git(t, repo.work, "revert", "--no-edit", "HEAD")
+		took := valuesReachCluster(t, ctx, c, repo, released.images["backend"].digest)
+		t.Logf("git revert to every pod Ready on the first release's digest: %s after the push", took.Round(100*time.Millisecond))
 	})
 
 	t.Logf("pods in %s: %s", appNamespace, podsState(ctx, c, appNamespace))
@@ -699,6 +722,15 @@ func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, r
 	t.Helper()
 	repo.editValues(t, "helm/app/values.yaml", map[string]any{"backend": map[string]any{"image": map[string]any{"tag": next.tag, "digest": next.digest}}})
 	repo.git(t, repo.work, "commit", "--quiet", "-am", "ci: update image tags to "+secondTag+" [skip ci]")
+	took := valuesReachCluster(t, ctx, c, repo, next.digest)
+	t.Logf("values commit (backend %s@%s) to every pod Ready: %s after the push", next.tag, next.digest, took.Round(100*time.Millisecond))
+	return took
+}
+
+// valuesReachCluster pushes the working copy's last commit, tells Argo CD as a webhook would, and
+// waits until the application is Synced at it with a Deployment on digest, rolled out.
+func valuesReachCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, digest string) time.Duration {
+	t.Helper()
 	start := time.Now()
 	repo.git(t, repo.work, "push", "--quiet", "server", "main")
 	sha := repo.head(t)
@@ -724,18 +756,68 @@ func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, r
 		}
 		for _, d := range deps.Items {
 			for _, ct := range d.Spec.Template.Spec.Containers {
-				if strings.HasSuffix(ct.Image, "@"+next.digest) {
+				if strings.HasSuffix(ct.Image, "@"+digest) {
 					backend = d.Name
 					return true, "", nil
 				}
 			}
 		}
-		return false, "Synced, no Deployment names " + next.digest + " yet", nil
+		return false, "Synced, no Deployment names " + digest + " yet", nil
 	})
 	waitRolledOut(t, ctx, c, appNamespace, "Deployment", backend)
-	took := time.Since(start)
-	t.Logf("values commit %.12s (backend %s@%s) to every pod Ready: %s after the push", sha, next.tag, next.digest, took.Round(100*time.Millisecond))
-	return took
+	return time.Since(start)
+}
+
+// loadWindow bounds the load of the commit-to-synced step (the rollout must end inside it).
+const loadWindow = 90 * time.Second
+
+// loadClient starts a pod like the chart's helm test pod (its labels: the NetworkPolicies let it
+// reach the frontend) running the release's busybox, for the load; it returns its name.
+func loadClient(t *testing.T, ctx context.Context, c *cluster, root, serverVersion string, rel *releaseState) string {
+	t.Helper()
+	override, _ := json.Marshal(map[string]any{"tests": map[string]any{"image": map[string]any{
+		"registry": rel.reg + "/docker-hub", "digest": rel.images["busybox"].digest}}})
+	r := render(t, filepath.Join(root, "helm", "app"), "taskboard", appNamespace, serverVersion,
+		[]string{filepath.Join(root, "helm", "app", "values-production.yaml")}, string(override))
+	for _, h := range r.hooks {
+		if h.GetKind() == "Pod" {
+			return testClient(t, ctx, c, h)
+		}
+	}
+	t.Fatal("the chart rendered no helm test pod")
+	return ""
+}
+
+// startLoad runs, in pod, a loop of a write (POST /api/tasks) and a read (GET /api/tasks) through
+// the frontend Service for window (bounded: at most 2000 rounds); the function it returns waits
+// for the loop and gives the rounds, the failed ones and the loop's output.
+func startLoad(ctx context.Context, c *cluster, pod string, window time.Duration) func() (requests, failed int, out string) {
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	// the pod's root filesystem is read-only: the last failure is kept in a variable
+	script := `end=$(( $(date +%s) + $1 )); i=0; f=0; last=""
+while [ "$(date +%s)" -lt "$end" ] && [ "$i" -lt 2000 ]; do
+  i=$((i + 1))
+  e=$(wget -q -T 5 -O /dev/null --header 'Content-Type: application/json' --post-data "{\"title\":\"load $i\"}" http://taskboard-frontend/api/tasks 2>&1) || { f=$((f + 1)); last="write $i: $e"; }
+  e=$(wget -q -T 5 -O /dev/null 'http://taskboard-frontend/api/tasks?limit=5' 2>&1) || { f=$((f + 1)); last="read $i: $e"; }
+  sleep 0.2
+done
+echo "rounds $i failed $f"; echo "$last"`
+	go func() {
+		out, err := c.exec(ctx, appNamespace, pod, "wget", "sh", "-c", script, "sh", fmt.Sprint(int(window.Seconds())))
+		done <- result{out, err}
+	}()
+	return func() (int, int, string) {
+		r := <-done
+		var rounds, fails int
+		if _, err := fmt.Sscanf(r.out, "rounds %d failed %d", &rounds, &fails); err != nil || r.err != nil {
+			return 0, 0, fmt.Sprintf("%s %v %v", r.out, err, r.err)
+		}
+		return 2 * rounds, fails, r.out
+	}
 }
 
 // forkValues commits to repo what a fork sets up (docs/SETUP.md) and its first release writes,
