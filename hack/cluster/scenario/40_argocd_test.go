@@ -161,9 +161,10 @@ func TestArgoCDGitOps(t *testing.T) {
 	var commitToSynced time.Duration
 	t.Run("commit-to-synced", func(t *testing.T) {
 		load := startLoad(ctx, c, client, loadWindow)
+		t.Logf("values commit pushed at %d (Unix time, as the load's failures are stamped)", time.Now().Unix())
 		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo, released.second)
 		requests, failed, out := load()
-		t.Logf("load through the frontend Service during the rollout: %d requests (a write and a read each), %d failed", requests, failed)
+		t.Logf("load through the frontend Service during the rollout: %d requests (a write and a read each), %d failed; %s", requests, failed, short(out))
 		if commitToSynced > loadWindow {
 			t.Errorf("the rollout took %s, longer than the load's window of %s: the load did not cover it", commitToSynced, loadWindow)
 		}
@@ -788,24 +789,39 @@ func loadClient(t *testing.T, ctx context.Context, c *cluster, root, serverVersi
 	return ""
 }
 
-// startLoad runs, in pod, a loop of a write (POST /api/tasks) and a read (GET /api/tasks) through
-// the frontend Service for window (bounded: at most 2000 rounds); the function it returns waits
-// for the loop and gives the rounds, the failed ones and the loop's output.
+// startLoad waits until pod reaches the frontend, then runs in it, in the background, a loop of a
+// write (POST /api/tasks) and a read (GET /api/tasks) through the frontend Service for window
+// (bounded: at most 2000 rounds); the function it returns waits for the loop and gives the
+// requests, the failed ones and the loop's output.
 func startLoad(ctx context.Context, c *cluster, pod string, window time.Duration) func() (requests, failed int, out string) {
 	type result struct {
 		out string
 		err error
 	}
 	done := make(chan result, 1)
-	// the pod's root filesystem is read-only: the last failure is kept in a variable
-	script := `end=$(( $(date +%s) + $1 )); i=0; f=0; last=""
+	// First the client's own path must work 20 times in a row (at most 300 tries): a new pod's address
+	// reaches the NetworkPolicies' allowed sets a moment after it starts, which is not the rollout's
+	// doing. Each failure is kept with its time (the pod's root filesystem is read-only: in a
+	// variable), for the log.
+	warm := `ok=0; n=0
+while [ "$ok" -lt 20 ] && [ "$n" -lt 300 ]; do
+  n=$((n + 1))
+  if wget -q -T 5 -O /dev/null 'http://taskboard-frontend/api/tasks?limit=1' 2>/dev/null; then ok=$((ok + 1)); else ok=0; sleep 0.2; fi
+done
+echo "$ok in a row after $n requests"; [ "$ok" -ge 20 ]`
+	if out, err := c.exec(ctx, appNamespace, pod, "wget", "sh", "-c", warm); err != nil {
+		return func() (int, int, string) {
+			return 0, 0, "the client never reached the frontend 20 times in a row: " + out + err.Error()
+		}
+	}
+	script := `end=$(( $(date +%s) + $1 )); i=0; f=0; fails=""
 while [ "$(date +%s)" -lt "$end" ] && [ "$i" -lt 2000 ]; do
   i=$((i + 1))
-  e=$(wget -q -T 5 -O /dev/null --header 'Content-Type: application/json' --post-data "{\"title\":\"load $i\"}" http://taskboard-frontend/api/tasks 2>&1) || { f=$((f + 1)); last="write $i: $e"; }
-  e=$(wget -q -T 5 -O /dev/null 'http://taskboard-frontend/api/tasks?limit=5' 2>&1) || { f=$((f + 1)); last="read $i: $e"; }
+  e=$(wget -q -T 5 -O /dev/null --header 'Content-Type: application/json' --post-data "{\"title\":\"load $i\"}" http://taskboard-frontend/api/tasks 2>&1) || { f=$((f + 1)); fails="$fails | $(date +%s) write $i: $e"; }
+  e=$(wget -q -T 5 -O /dev/null 'http://taskboard-frontend/api/tasks?limit=5' 2>&1) || { f=$((f + 1)); fails="$fails | $(date +%s) read $i: $e"; }
   sleep 0.2
 done
-echo "rounds $i failed $f"; echo "$last"`
+echo "rounds $i failed $f"; echo "started $(( end - $1 ))$fails"`
 	go func() {
 		out, err := c.exec(ctx, appNamespace, pod, "wget", "sh", "-c", script, "sh", fmt.Sprint(int(window.Seconds())))
 		done <- result{out, err}
