@@ -400,16 +400,12 @@ func cosignSign(t *testing.T, cosign, caFile, dir, ref string) {
 func pushTestImages(t *testing.T, root, host, caFile, repo string, tags map[string]string) map[string]string {
 	t.Helper()
 	bin := t.TempDir()
-	for _, b := range []struct{ dir, pkg string }{
-		{filepath.Join(root, "hack", "cluster"), "./cmd/pause"},
-		{root, "./hack/airgap/mkimage"},
-	} {
-		cmd := exec.Command("go", "build", "-trimpath", "-o", bin+"/", b.pkg)
-		cmd.Dir, cmd.Env = b.dir, append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin+"/", "./cmd/pause")
+	cmd.Dir, cmd.Env = filepath.Join(root, "hack", "cluster"), append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/pause: %v\n%s", err, out)
 	}
+	mk := mkimage(t, root)
 	pause, err := os.ReadFile(filepath.Join(bin, "pause"))
 	if err != nil {
 		t.Fatal(err)
@@ -436,14 +432,14 @@ func pushTestImages(t *testing.T, root, host, caFile, repo string, tags map[stri
 			if err := os.WriteFile(conf, []byte(`{"entrypoint":["/pause"],"user":"65532:65532"}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, err := exec.Command(filepath.Join(bin, "mkimage"), "build", "-out", filepath.Join(w, "oci"), "-conf", conf, "-ref", repo+":"+variant, rootfs).Output()
+			out, err := exec.Command(mk, "build", "-out", filepath.Join(w, "oci"), "-conf", conf, "-ref", repo+":"+variant, rootfs).Output()
 			if err != nil {
 				t.Fatalf("mkimage build: %v", err)
 			}
 			b = built{filepath.Join(w, "oci"), strings.TrimSpace(string(out))}
 			variants[variant] = b
 		}
-		cmd := exec.Command(filepath.Join(bin, "mkimage"), "push", b.oci, host+"/"+repo+":"+tag)
+		cmd := exec.Command(mk, "push", b.oci, host+"/"+repo+":"+tag)
 		if caFile != "" {
 			cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
 		}
