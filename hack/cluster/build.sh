@@ -158,26 +158,26 @@ registry() { # the node's image registry: hack/airgap's stand-in build of distri
   stamp registry "$k"
 }
 
-images() { # the pod sandbox image: our static pause as the only file, as an OCI archive for ctr import
-  local k; k=$(key pause "$BIN/pause" "$BIN/mkimage")
-  built pause-image "$k" && return
-  local w=$C/work/pause; rm -rf "$w"; mkdir -p "$w/rootfs"
-  install -m755 "$BIN/pause" "$w/rootfs/pause"
-  echo '{"entrypoint":["/pause"],"user":"65535:65535"}' > "$w/image.conf"
-  SOURCE_DATE_EPOCH=0 "$BIN/mkimage" build -out "$w/oci" -conf "$w/image.conf" -ref "$PAUSE_IMAGE" "$w/rootfs" > "$w/digest"
-  tar -C "$w/oci" -cf "$IMG/pause.tar" .
-  stamp pause-image "$k"; log "pause image $(cat "$w/digest")"
+# one_file_image NAME BINARY REF CONF: an image holding BINARY as its only file (/NAME), with the
+# image config CONF, as an OCI archive img/NAME.tar that the node's containerd imports at start
+one_file_image() {
+  local name=$1 bin=$2 ref=$3 conf=$4
+  local k; k=$(key "$name-image" "$bin" "$BIN/mkimage" "$ref" "$conf")
+  built "$name-image" "$k" && return
+  local w=$C/work/$name; rm -rf "$w"; mkdir -p "$w/rootfs"
+  install -m755 "$bin" "$w/rootfs/$name"
+  echo "$conf" > "$w/image.conf"
+  SOURCE_DATE_EPOCH=0 "$BIN/mkimage" build -out "$w/oci" -conf "$w/image.conf" -ref "$ref" "$w/rootfs" > "$w/digest"
+  tar -C "$w/oci" -cf "$IMG/$name.tar" .
+  stamp "$name-image" "$k"; log "$name image $(cat "$w/digest")"
 }
 
-coredns_image() { # CoreDNS as the cluster's DNS pod (addons/coredns.yaml): the static binary alone, user 65532
-  local k; k=$(key coredns-image "$BIN/coredns" "$BIN/mkimage" "$COREDNS_IMAGE")
-  built coredns-image "$k" && return
-  local w=$C/work/coredns; rm -rf "$w"; mkdir -p "$w/rootfs"
-  install -m755 "$BIN/coredns" "$w/rootfs/coredns"
-  echo '{"entrypoint":["/coredns"],"user":"65532:65532","exposedPorts":["53/udp","53/tcp"]}' > "$w/image.conf"
-  SOURCE_DATE_EPOCH=0 "$BIN/mkimage" build -out "$w/oci" -conf "$w/image.conf" -ref "$COREDNS_IMAGE" "$w/rootfs" > "$w/digest"
-  tar -C "$w/oci" -cf "$IMG/coredns.tar" .
-  stamp coredns-image "$k"; log "CoreDNS image $(cat "$w/digest")"
+images() { # the pod sandbox image: our static pause, waiting for SIGTERM
+  one_file_image pause "$BIN/pause" "$PAUSE_IMAGE" '{"entrypoint":["/pause"],"user":"65535:65535"}'
+}
+
+coredns_image() { # CoreDNS as the cluster's DNS pod (addons/coredns.yaml), user 65532
+  one_file_image coredns "$BIN/coredns" "$COREDNS_IMAGE" '{"entrypoint":["/coredns"],"user":"65532:65532","exposedPorts":["53/udp","53/tcp"]}'
 }
 
 # One build at a time per cache (two starts of make test-cluster must not compile twice).
