@@ -9,8 +9,8 @@ import (
 )
 
 // loadKeys decrypts the key of with-cosign-key, or makes an ephemeral pair when none was given,
-// and adds the Rekor log when one was asked for.
-func (p *Pipeline) loadKeys(ctx context.Context) (*cosignkeys.Keys, error) {
+// and adds the Rekor log at rekorURL ("" for none).
+func (p *Pipeline) loadKeys(ctx context.Context, rekorURL string) (*cosignkeys.Keys, error) {
 	var keys *cosignkeys.Keys
 	var pem, pass string
 	err := readSecrets(ctx, secret{"cosign key", p.CosignKey, &pem}, secret{"cosign password", p.CosignPassword, &pass})
@@ -23,7 +23,7 @@ func (p *Pipeline) loadKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return keys, keys.WithTransparencyLog(p.RekorURL)
+	return keys, keys.WithTransparencyLog(ctx, rekorURL)
 }
 
 // secret is one secret to read into the module process, named for errors.

@@ -165,7 +165,7 @@ func (i *Published) login(ctx context.Context) (signing.Registry, error) {
 // chainKeys is the chain's key: with-cosign-key's, the pair an earlier call made, or a new pair.
 func (i *Published) chainKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	if i.Pipeline.CosignKey != nil || i.EphemeralKey == nil {
-		return i.Pipeline.loadKeys(ctx)
+		return i.Pipeline.loadKeys(ctx, i.Pipeline.RekorURL)
 	}
 	var pem, pass string
 	if err := readSecrets(ctx, secret{"ephemeral key", i.EphemeralKey, &pem}, secret{"ephemeral key password", i.EphemeralPassword, &pass}); err != nil {
@@ -175,5 +175,5 @@ func (i *Published) chainKeys(ctx context.Context) (*cosignkeys.Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return keys, keys.WithTransparencyLog(i.Pipeline.RekorURL)
+	return keys, keys.WithTransparencyLog(ctx, i.Pipeline.RekorURL)
 }

@@ -89,6 +89,7 @@ type releaseRun struct {
 	gitPush   bool
 	target    *registryTarget
 	keys      *cosignkeys.Keys
+	rekorURL  string // the transparency log the release records in, "" for none
 	images    map[string][]*dagger.Container
 	values    map[string]valuesfile.Image
 	scans     map[string]scanRecord
@@ -154,7 +155,10 @@ func (r *releaseRun) checkInputs(ctx context.Context) (string, error) {
 	if r.target, err = r.p.openRegistry(ctx, ""); err != nil {
 		return "", err
 	}
-	if r.keys, err = r.p.loadKeys(ctx); err != nil {
+	if r.rekorURL, err = r.transparencyLog(ctx); err != nil {
+		return "", err
+	}
+	if r.keys, err = r.p.loadKeys(ctx, r.rekorURL); err != nil {
 		return "", err
 	}
 	r.reports = r.reports.WithNewFile("cosign.pub", string(r.keys.PublicKeyPEM))
@@ -204,7 +208,7 @@ func (r *releaseRun) sign(ctx context.Context) (string, error) {
 		}
 		r.report.Image(img.Component).SignatureVerified = true
 	}
-	return releasereport.SignedDetails(r.p.RekorURL), nil
+	return releasereport.SignedDetails(r.rekorURL), nil
 }
 
 func (r *releaseRun) attestSBOMs(ctx context.Context) (string, error) {

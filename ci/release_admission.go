@@ -10,14 +10,14 @@ import (
 )
 
 // checkAdmission stops a release to a real registry whose images the cluster would not run: the
-// cluster must trust the key, its signature policy must cover the repositories, and the chart
-// must pull from them (ci/admission). The throwaway registry feeds no cluster, so it is not
+// cluster must trust the key and find its signatures in the log it requires, its signature
+// policy must cover the repositories, and the chart must pull from them (ci/admission). The throwaway registry feeds no cluster, so it is not
 // checked. It runs before anything is built or pushed.
 func (r *releaseRun) checkAdmission(ctx context.Context) (string, error) {
 	if r.target.service != nil {
 		return "not checked: the throwaway registry feeds no cluster", nil
 	}
-	check := admission.Release{PublicKey: string(r.keys.PublicKeyPEM), Ephemeral: r.keys.Ephemeral, Pushes: map[string]string{}}
+	check := admission.Release{PublicKey: string(r.keys.PublicKeyPEM), Ephemeral: r.keys.Ephemeral, RekorURL: r.rekorURL, Pushes: map[string]string{}}
 	for _, c := range releaseplan.Components {
 		check.Pushes[c.Name] = r.target.plan.Repository(r.target.host, c.Name)
 	}
@@ -45,4 +45,23 @@ func (p *Pipeline) readValueFiles(ctx context.Context, paths []string) ([]admiss
 		files = append(files, admission.File{Path: path, Data: []byte(text)})
 	}
 	return files, nil
+}
+
+// transparencyLog is the Rekor log the release records in: with-cosign-key's, or else, for a
+// real registry, the one the cluster's policy requires (with-admission's values), so that a fork
+// names its log once. A policy that cannot be read names none here: the admission stage reports
+// why, with everything else it checks.
+func (r *releaseRun) transparencyLog(ctx context.Context) (string, error) {
+	if r.p.RekorURL != "" || r.target.service != nil {
+		return r.p.RekorURL, nil
+	}
+	files, err := r.p.readValueFiles(ctx, r.p.PolicyValues)
+	if err != nil {
+		return "", err
+	}
+	policy, err := admission.ReadPolicy(files...)
+	if err != nil {
+		return "", nil
+	}
+	return policy.TransparencyLog, nil
 }

@@ -177,8 +177,10 @@ func (p *Pipeline) WithCosignKey(
 	// Password of the key, e.g. env://COSIGN_PASSWORD.
 	// +optional
 	password *dagger.Secret,
-	// Also record every signature and attestation in this Rekor transparency log
-	// (e.g. https://rekor.sigstore.dev). Off unless given.
+	// Record every signature and attestation in this Rekor transparency log (e.g.
+	// https://rekor.sigstore.dev), and verify each entry before going on. Unless given, a release
+	// to a real registry records in the log the cluster's policy requires (with-admission's
+	// verifyImageSignatures.transparencyLog), and in none when it requires none.
 	// +optional
 	rekorUrl string,
 ) *Pipeline {

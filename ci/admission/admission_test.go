@@ -52,6 +52,9 @@ func appFiles(t *testing.T, override string) []File {
 
 const forkRegistry = "210987654321.dkr.ecr.us-east-2.amazonaws.com"
 
+// productionLog is the transparency log helm/policies/values-production.yaml requires.
+const productionLog = "https://rekor.sigstore.dev"
+
 var forkPushes = map[string]string{
 	"frontend": forkRegistry + "/taskboard-frontend",
 	"backend":  forkRegistry + "/taskboard-backend",
@@ -76,6 +79,7 @@ func TestCheck(t *testing.T) {
 		policy, app  string
 		key          string
 		ephemeral    bool
+		rekorURL     string   // "" = the production log, "none" = no log
 		wantMentions []string // empty: the check passes
 		wantAbsent   []string
 	}{
@@ -99,10 +103,27 @@ func TestCheck(t *testing.T) {
 			wantMentions: []string{"verifyImageSignatures.publicKeys is empty"}},
 		{name: "a key that is not one", policy: "verifyImageSignatures: {publicKeys: [abc], imageReferences: [" + forkRegistry + "/taskboard-*]}", app: forkApp, key: key,
 			wantMentions: []string{"verifyImageSignatures.publicKeys[0]"}},
+		{name: "the release records in no log", policy: forkPolicy(key), app: forkApp, key: key, rekorURL: "none",
+			wantMentions: []string{"verifyImageSignatures.transparencyLog", "records in none", "--rekor-url https://rekor.sigstore.dev"}},
+		{name: "the release records in another log", policy: forkPolicy(key), app: forkApp, key: key, rekorURL: "https://rekor.example.com",
+			wantMentions: []string{"requires entries in the log https://rekor.sigstore.dev", "records in https://rekor.example.com"}},
+		{name: "the same log, spelled with a slash", policy: forkPolicy(key), app: forkApp, key: key, rekorURL: "https://rekor.sigstore.dev/"},
+		{name: "a private log in both", policy: forkPolicy(key) + "  transparencyLog: {url: https://rekor.example.com}\n", app: forkApp, key: key, rekorURL: "https://rekor.example.com"},
+		{name: "a policy that ignores logs, a release that records", policy: forkPolicy(key) + "  transparencyLog: {enabled: false}\n", app: forkApp, key: key},
+		{name: "no log when the policy ignores logs", policy: forkPolicy(key) + "  transparencyLog: {enabled: false}\n", app: forkApp, key: key, rekorURL: "none"},
+		{name: "a log enabled without its URL", policy: forkPolicy(key) + "  transparencyLog: {url: \"\"}\n", app: forkApp, key: key,
+			wantMentions: []string{"verifyImageSignatures.transparencyLog.url is empty"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := Check(Release{PublicKey: tc.key, Ephemeral: tc.ephemeral, Pushes: forkPushes,
+			rekorURL := tc.rekorURL
+			switch rekorURL {
+			case "":
+				rekorURL = productionLog
+			case "none":
+				rekorURL = ""
+			}
+			err := Check(Release{PublicKey: tc.key, Ephemeral: tc.ephemeral, RekorURL: rekorURL, Pushes: forkPushes,
 				PolicyValues: policyFiles(t, tc.policy), AppValues: appFiles(t, tc.app)})
 			if len(tc.wantMentions) == 0 {
 				if err != nil {
@@ -134,7 +155,7 @@ func quoteYAML(pem string) string {
 // The repository as committed is a template: its placeholder key refuses every release until a
 // fork puts its own there.
 func TestTheRepositoryRefusesEveryKeyUntilForked(t *testing.T) {
-	err := Check(Release{PublicKey: newKey(t), Pushes: map[string]string{
+	err := Check(Release{PublicKey: newKey(t), RekorURL: productionLog, Pushes: map[string]string{
 		"frontend": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/taskboard-frontend",
 		"backend":  "123456789012.dkr.ecr.eu-west-1.amazonaws.com/taskboard-backend",
 	}, PolicyValues: policyFiles(t, ""), AppValues: appFiles(t, "")})

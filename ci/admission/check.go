@@ -13,6 +13,8 @@ type Release struct {
 	// PublicKey is the release key's public half (cosign.pub); Ephemeral when no key was given.
 	PublicKey string
 	Ephemeral bool
+	// RekorURL is the transparency log the release records in ("" for none).
+	RekorURL string
 	// Pushes maps each component (frontend, backend) to the repository it is pushed to.
 	Pushes map[string]string
 	// PolicyValues and AppValues are the two charts' values files, in the order Argo CD layers
@@ -21,15 +23,21 @@ type Release struct {
 }
 
 // Check runs every check and reports all that fail at once, so a fork fixes its values in one
-// go: the key is trusted, each pushed repository is covered by the signature policy, and the
-// application chart pulls each component from where it is pushed.
+// go: the key is trusted, the release records in the log the policy requires, each pushed
+// repository is covered by the signature policy, and the application chart pulls each
+// component from where it is pushed.
 func Check(r Release) error {
 	var errs []error
 	policy, err := ReadPolicy(r.PolicyValues...)
 	if err != nil {
 		errs = append(errs, err)
-	} else if err := policy.CheckKey(r.PublicKey, r.Ephemeral); err != nil {
-		errs = append(errs, err)
+	} else {
+		if err := policy.CheckKey(r.PublicKey, r.Ephemeral); err != nil {
+			errs = append(errs, err)
+		}
+		if err := policy.CheckTransparencyLog(r.RekorURL); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	app, err := readValues(r.AppValues)
 	if err != nil {

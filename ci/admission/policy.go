@@ -13,6 +13,9 @@ type Policy struct {
 	Keys [][]byte
 	// ImageReferences are the repositories whose images must be signed, each a prefix and "*".
 	ImageReferences []string
+	// TransparencyLog is the Rekor log every signature must be recorded in
+	// (verifyImageSignatures.transparencyLog.url), "" when the policy ignores logs.
+	TransparencyLog string
 	where           string
 }
 
@@ -47,8 +50,30 @@ func ReadPolicy(files ...File) (Policy, error) {
 	if len(p.ImageReferences) == 0 {
 		return Policy{}, fmt.Errorf("%s: verifyImageSignatures.imageReferences is empty: list the repositories the release pushes to", p.where)
 	}
+	if on, _ := v.lookup("verifyImageSignatures", "transparencyLog", "enabled").(bool); on {
+		p.TransparencyLog, _ = v.lookup("verifyImageSignatures", "transparencyLog", "url").(string)
+		if p.TransparencyLog == "" {
+			return Policy{}, fmt.Errorf("%s: verifyImageSignatures.transparencyLog.url is empty while the log is enabled: name the Rekor log the release records in", p.where)
+		}
+	}
 	return p, nil
 }
+
+// CheckTransparencyLog refuses a release that records its signatures in another log than the
+// one the cluster requires (rekorURL "" records in none): the cluster would refuse every image.
+func (p Policy) CheckTransparencyLog(rekorURL string) error {
+	if p.TransparencyLog == "" || sameURL(p.TransparencyLog, rekorURL) {
+		return nil
+	}
+	if rekorURL == "" {
+		return fmt.Errorf("%s verifyImageSignatures.transparencyLog requires every signature and attestation in the log %s, and the release records in none: give with-cosign-key --rekor-url %s",
+			p.where, p.TransparencyLog, p.TransparencyLog)
+	}
+	return fmt.Errorf("%s verifyImageSignatures.transparencyLog requires entries in the log %s, but the release records in %s: give with-cosign-key --rekor-url %s, or set transparencyLog.url (and its tuf) to the release's log",
+		p.where, p.TransparencyLog, rekorURL, p.TransparencyLog)
+}
+
+func sameURL(a, b string) bool { return strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/") }
 
 // CheckKey refuses a release key the cluster does not trust. publicKey may be spelled in any
 // form PublicKey reads.

@@ -75,12 +75,13 @@ func (k *Keys) SecretName() string {
 	return "taskboard-ephemeral-cosign-" + hex.EncodeToString(sum[:8])
 }
 
-// WithTransparencyLog records every signature and attestation in this Rekor log too.
-func (k *Keys) WithTransparencyLog(rekorURL string) error {
+// WithTransparencyLog records every signature and attestation in this Rekor log too, and
+// requires the log's signed entry timestamp on each when it is verified.
+func (k *Keys) WithTransparencyLog(ctx context.Context, rekorURL string) error {
 	if rekorURL == "" {
 		return nil
 	}
-	signer, err := k.signer.WithTransparencyLog(rekorURL)
+	signer, err := k.signer.WithTransparencyLog(ctx, rekorURL)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (k *Keys) SignAndVerify(ctx context.Context, ref string, reg signing.Regist
 	if err != nil {
 		return "", err
 	}
-	if _, err := signing.VerifyImage(ctx, ref, reg, k.PublicKeyPEM); err != nil {
+	if _, err := signing.VerifyImage(ctx, ref, reg, k.PublicKeyPEM, k.verifyOptions()...); err != nil {
 		return "", fmt.Errorf("the signature just made does not verify: %w", err)
 	}
 	return tag, nil
@@ -107,8 +108,16 @@ func (k *Keys) AttestAndVerify(ctx context.Context, ref string, reg signing.Regi
 	if err := k.signer.AttestImage(ctx, ref, reg, kind, predicate); err != nil {
 		return err
 	}
-	if _, err := signing.VerifyAttestations(ctx, ref, reg, k.PublicKeyPEM, kind); err != nil {
+	if _, err := signing.VerifyAttestations(ctx, ref, reg, k.PublicKeyPEM, kind, k.verifyOptions()...); err != nil {
 		return fmt.Errorf("the %s attestation just made does not verify: %w", kind, err)
+	}
+	return nil
+}
+
+// verifyOptions require the log's entry on what was just made, when it was recorded in one.
+func (k *Keys) verifyOptions() []signing.VerifyOption {
+	if key := k.signer.TransparencyLogKey(); key != nil {
+		return []signing.VerifyOption{signing.InTransparencyLog(key)}
 	}
 	return nil
 }

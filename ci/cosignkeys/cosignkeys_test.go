@@ -82,10 +82,10 @@ func TestATransparencyLogNeedsAURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := keys.WithTransparencyLog(""); err != nil {
+	if err := keys.WithTransparencyLog(context.Background(), ""); err != nil {
 		t.Fatalf("no log asked for, yet: %v", err)
 	}
-	if err := keys.WithTransparencyLog("::not a url"); err == nil {
+	if err := keys.WithTransparencyLog(context.Background(), "::not a url"); err == nil {
 		t.Fatal("a malformed Rekor URL was accepted")
 	}
 }

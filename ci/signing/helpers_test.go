@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"context"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/registry"
+
+	"dagger/pipeline/rekorlog"
 )
 
 func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }
@@ -46,4 +49,20 @@ func syftSBOM(t *testing.T, format string) []byte {
 		t.Fatal(err)
 	}
 	return sbom
+}
+
+// startLog runs a private Rekor log (ci/rekorlog) for the test, on loopback.
+func startLog(t *testing.T) *rekorlog.Log {
+	t.Helper()
+	log, err := rekorlog.Start(context.Background(), rekorlog.Options{Repo: repositoryRoot(t), Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		log.Stop()
+		if t.Failed() {
+			t.Logf("the Rekor log's programs said:\n%s", log.Logs(3000))
+		}
+	})
+	return log
 }

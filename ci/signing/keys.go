@@ -44,8 +44,10 @@ func GenerateKeyPair(password []byte) (KeyPair, error) {
 // Signer holds a loaded private key.
 type Signer struct {
 	sv signature.SignerVerifier
-	// rekorURL, when set, is the transparency log every signature is also recorded in.
-	rekorURL string
+	// rekorURL, when set, is the transparency log every signature is also recorded in, and
+	// rekorKeyPEM the key it signs entry timestamps with.
+	rekorURL    string
+	rekorKeyPEM []byte
 }
 
 // LoadSigner decrypts a Cosign private key with its password.

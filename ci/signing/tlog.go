@@ -3,6 +3,9 @@ package signing
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/url"
@@ -11,21 +14,49 @@ import (
 	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	rekorclient "github.com/sigstore/rekor/pkg/client"
+	"github.com/sigstore/rekor/pkg/generated/client/pubkey"
 )
 
 // WithTransparencyLog makes the signer upload every signature and attestation to the Rekor log
-// at rekorURL (e.g. https://rekor.sigstore.dev) and attach the log's bundle to it, as
-// `cosign sign --tlog-upload` does. Off by default: the release's keys are its own and the
-// cluster policy checks them by public key; turn it on together with the policy's
-// verifyImageSignatures.transparencyLog.
-func (s *Signer) WithTransparencyLog(rekorURL string) (*Signer, error) {
+// at rekorURL (a private log, or https://rekor.sigstore.dev) and attach the log's signed entry
+// timestamp to it, as `cosign sign --tlog-upload` does. It reads the log's public key now, so a
+// log that cannot be reached stops a release before anything is built, and every entry the log
+// returns is then checked against that key (VerifyImage with InTransparencyLog).
+func (s *Signer) WithTransparencyLog(ctx context.Context, rekorURL string) (*Signer, error) {
 	u, err := url.Parse(rekorURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("signing: %q is not a Rekor URL", rekorURL)
 	}
+	client, err := rekorclient.GetRekorClient(rekorURL)
+	if err != nil {
+		return nil, fmt.Errorf("signing: Rekor client: %w", err)
+	}
+	resp, err := client.Pubkey.GetPublicKey(pubkey.NewGetPublicKeyParamsWithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("signing: the transparency log %s cannot be reached for its public key: %w", rekorURL, err)
+	}
+	key := []byte(resp.Payload)
+	if block, _ := pem.Decode(key); block == nil {
+		return nil, fmt.Errorf("signing: the transparency log %s sent no PEM public key", rekorURL)
+	} else if _, err := x509.ParsePKIXPublicKey(block.Bytes); err != nil {
+		return nil, fmt.Errorf("signing: the transparency log %s sent a bad public key: %w", rekorURL, err)
+	}
 	out := *s
-	out.rekorURL = rekorURL
+	out.rekorURL, out.rekorKeyPEM = rekorURL, key
 	return &out, nil
+}
+
+// TransparencyLogKey is the public key of the log the signer records in (nil without one).
+func (s *Signer) TransparencyLogKey() []byte { return s.rekorKeyPEM }
+
+// LogKeyID is a log's ID as Rekor and trusted roots name it: the SHA-256 of its key's DER, hex.
+func LogKeyID(keyPEM []byte) (string, error) {
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return "", errors.New("signing: the transparency log key is not PEM")
+	}
+	sum := sha256.Sum256(block.Bytes)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // uploadSignature records a simple-signing signature in the log and returns the bundle option.
@@ -41,7 +72,7 @@ func (s *Signer) uploadSignature(ctx context.Context, payload, sig []byte) ([]st
 	h.Write(payload)
 	entry, err := cosign.TLogUpload(ctx, client, sig, h, pub)
 	if err != nil {
-		return nil, fmt.Errorf("signing: upload to the transparency log: %w", err)
+		return nil, fmt.Errorf("signing: the transparency log %s refused the signature: %w", s.rekorURL, err)
 	}
 	return bundleOption(entry)
 }
@@ -57,7 +88,7 @@ func (s *Signer) uploadEnvelope(ctx context.Context, envelope []byte) ([]static.
 	}
 	entry, err := cosign.TLogUploadDSSEEnvelope(ctx, client, envelope, pub)
 	if err != nil {
-		return nil, fmt.Errorf("signing: upload to the transparency log: %w", err)
+		return nil, fmt.Errorf("signing: the transparency log %s refused the attestation: %w", s.rekorURL, err)
 	}
 	return bundleOption(entry)
 }

@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	"github.com/sigstore/cosign/v2/pkg/oci"
+	"github.com/sigstore/sigstore/pkg/tuf"
 )
 
 func digestHash(d name.Digest) (v1.Hash, error) {
@@ -21,29 +22,53 @@ func digestHash(d name.Digest) (v1.Hash, error) {
 	return h, nil
 }
 
-func (reg Registry) checkOpts(ctx context.Context, publicKeyPEM []byte, claims func(sig oci.Signature, h v1.Hash, a map[string]any) error) (*cosign.CheckOpts, error) {
+// VerifyOption adds to what a verification requires.
+type VerifyOption func(*cosign.CheckOpts) error
+
+// InTransparencyLog requires each signature or attestation to carry an entry of the log whose
+// key this is, with a valid signed entry timestamp: what the cluster policy checks when its
+// transparencyLog is on. Without it the log is ignored, as the policy then ignores it.
+func InTransparencyLog(logKeyPEM []byte) VerifyOption {
+	return func(co *cosign.CheckOpts) error {
+		keys := cosign.NewTrustedTransparencyLogPubKeys()
+		if err := keys.AddTransparencyLogPubKey(logKeyPEM, tuf.Active); err != nil {
+			return fmt.Errorf("signing: the transparency log key: %w", err)
+		}
+		// Offline: the entry must travel with the signature, as Kyverno checks it.
+		co.RekorPubKeys, co.IgnoreTlog, co.Offline = &keys, false, true
+		return nil
+	}
+}
+
+func (reg Registry) checkOpts(ctx context.Context, publicKeyPEM []byte, claims func(sig oci.Signature, h v1.Hash, a map[string]any) error, opts []VerifyOption) (*cosign.CheckOpts, error) {
 	verifier, err := loadVerifier(publicKeyPEM)
 	if err != nil {
 		return nil, err
 	}
-	return &cosign.CheckOpts{
+	co := &cosign.CheckOpts{
 		RegistryClientOpts: reg.remoteOptions(ctx),
 		SigVerifier:        verifier,
 		ClaimVerifier:      claims,
-		// Key-based signatures without a transparency log, as the cluster policy checks them.
+		// Key-based signatures: no certificate timestamps, and the log only when asked.
 		IgnoreTlog: true,
 		IgnoreSCT:  true,
-	}, nil
+	}
+	for _, opt := range opts {
+		if err := opt(co); err != nil {
+			return nil, err
+		}
+	}
+	return co, nil
 }
 
 // VerifyImage checks that the image at ref carries at least one signature made by the public
 // key over a payload naming exactly this digest. It returns how many such signatures it found.
-func VerifyImage(ctx context.Context, ref string, reg Registry, publicKeyPEM []byte) (int, error) {
+func VerifyImage(ctx context.Context, ref string, reg Registry, publicKeyPEM []byte, opts ...VerifyOption) (int, error) {
 	digest, err := reg.parseDigest(ref)
 	if err != nil {
 		return 0, err
 	}
-	co, err := reg.checkOpts(ctx, publicKeyPEM, cosign.SimpleClaimVerifier)
+	co, err := reg.checkOpts(ctx, publicKeyPEM, cosign.SimpleClaimVerifier, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -73,7 +98,7 @@ type Subject struct {
 
 // VerifyAttestations checks the image's attestations with the public key and returns the
 // verified statements of the given kind whose subject is this image's digest. None is an error.
-func VerifyAttestations(ctx context.Context, ref string, reg Registry, publicKeyPEM []byte, kind PredicateKind) ([]Statement, error) {
+func VerifyAttestations(ctx context.Context, ref string, reg Registry, publicKeyPEM []byte, kind PredicateKind, opts ...VerifyOption) ([]Statement, error) {
 	digest, err := reg.parseDigest(ref)
 	if err != nil {
 		return nil, err
@@ -82,7 +107,7 @@ func VerifyAttestations(ctx context.Context, ref string, reg Registry, publicKey
 	if err != nil {
 		return nil, err
 	}
-	co, err := reg.checkOpts(ctx, publicKeyPEM, cosign.IntotoSubjectClaimVerifier)
+	co, err := reg.checkOpts(ctx, publicKeyPEM, cosign.IntotoSubjectClaimVerifier, opts)
 	if err != nil {
 		return nil, err
 	}
