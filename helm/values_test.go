@@ -55,6 +55,10 @@ func TestBadValuesAreRefused(t *testing.T) {
 		{"credentials in the source repository", policiesChart, `verifyImageSignatures: {requirements: {provenance: {sourceRepository: "https://ci:token@github.com/x/y"}}}`, "/verifyImageSignatures/requirements/provenance/sourceRepository"},
 		{"a scan age in days", policiesChart, `verifyImageSignatures: {requirements: {vulnerabilities: {maxAge: 7d}}}`, "/verifyImageSignatures/requirements/vulnerabilities/maxAge"},
 		{"an unknown severity", policiesChart, `verifyImageSignatures: {requirements: {vulnerabilities: {severities: [SEVERE]}}}`, "/verifyImageSignatures/requirements/vulnerabilities/severities"},
+		{"a private log without its TUF repository", policiesChart, `verifyImageSignatures: {transparencyLog: {enabled: true, url: "https://rekor.example.com"}}`, "verifyImageSignatures.transparencyLog.tuf.mirror is required for the log https://rekor.example.com"},
+		{"a TUF mirror without its root", policiesChart, `verifyImageSignatures: {transparencyLog: {enabled: true, url: "https://rekor.example.com", tuf: {mirror: "https://tuf.example.com"}}}`, "verifyImageSignatures.transparencyLog.tuf.root is required"},
+		{"a TUF root that is not base64", policiesChart, `verifyImageSignatures: {transparencyLog: {tuf: {root: "{\"signed\": {}}"}}}`, "/verifyImageSignatures/transparencyLog/tuf/root"},
+		{"a TUF mirror that is no URL", policiesChart, `verifyImageSignatures: {transparencyLog: {tuf: {mirror: "tuf.example.com"}}}`, "/verifyImageSignatures/transparencyLog/tuf/mirror"},
 		{"unknown requirement key", policiesChart, `verifyImageSignatures: {requirements: {sbom: {format: cyclonedx}}}`, "format"},
 	}
 	for _, tc := range cases {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dagger/pipeline/sigstoretrust"
 )
 
 // What this package writes with cosign's v2 Go packages, the current cosign CLI (v3, from
@@ -92,4 +94,69 @@ func cosignCLI(t *testing.T) string {
 		t.Fatalf("the cosign v3 CLI is needed: run scripts/tool-cosign.sh (%v)", err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// With a private Rekor log, an operator checks by hand that each signature and attestation is in
+// the log as docs/SECURITY.md says, with the cosign v3 CLI: --trusted-root names the log's key
+// (the same trusted_root.json the cluster's TUF repository serves), and nothing is ignored.
+func TestCosignV3CLIVerifiesTheLog(t *testing.T) {
+	cosign := cosignCLI(t)
+	host, reg := plainRegistry(t), Registry{}
+	log := startLog(t)
+	offLog, kp := newSigner(t)
+	signer, err := offLog.WithTransparencyLog(t.Context(), log.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := pushRandomImage(t, host, reg, "taskboard-backend")
+	attestAll(t, signer, logged, reg, syftSBOM(t, "spdx"))
+	unlogged := pushRandomImage(t, host, reg, "taskboard-backend")
+	attestAll(t, offLog, unlogged, reg, syftSBOM(t, "spdx"))
+
+	dir := t.TempDir()
+	trustedRoot, err := sigstoretrust.TrustedRoot(sigstoretrust.Log{URL: log.URL, PublicKeyPEM: log.PublicKeyPEM, ValidFrom: log.Started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"cosign.pub": kp.PublicKeyPEM, "trusted_root.json": trustedRoot, "rekor.pub": log.PublicKeyPEM}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The two ways docs/SECURITY.md gives: the trusted root, or the log's key alone, offline.
+	withTrustedRoot := []string{"--trusted-root", filepath.Join(dir, "trusted_root.json")}
+	withLogKey := []string{"--offline=true"}
+	trust := withTrustedRoot
+	run := func(args ...string) (string, error) {
+		full := append(append(args, trust...), "--key", filepath.Join(dir, "cosign.pub"), "--allow-http-registry=true")
+		cmd := exec.Command(cosign, full...)
+		cmd.Env = append(os.Environ(), "HOME="+dir, "DOCKER_CONFIG="+dir, "TUF_ROOT="+dir)
+		if len(trust) == 1 {
+			cmd.Env = append(cmd.Env, "SIGSTORE_REKOR_PUBLIC_KEY="+filepath.Join(dir, "rekor.pub"))
+		}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, args := range [][]string{
+		{"verify", "(log key)"},
+		{"verify"},
+		{"verify-attestation", "--type", "spdxjson"},
+		{"verify-attestation", "--type", "slsaprovenance1"},
+		{"verify-attestation", "--type", "vuln"},
+		{"verify-attestation", "--type", "openvex"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			trust = withTrustedRoot
+			if args[len(args)-1] == "(log key)" {
+				args, trust = args[:len(args)-1], withLogKey
+			}
+			if out, err := run(append(args, logged)...); err != nil {
+				t.Fatalf("cosign %s of an image in the log: %v\n%s", strings.Join(args, " "), err, out)
+			}
+			if out, err := run(append(args, unlogged)...); err == nil {
+				t.Fatalf("cosign %s passed an image signed outside the log:\n%s", strings.Join(args, " "), out)
+			}
+		})
+	}
 }
