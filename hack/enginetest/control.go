@@ -61,14 +61,14 @@ var (
 )
 
 // verify checks an image's signature and its attestations of those kinds with the release's
-// public key, reaching the registry through the serve process's socket.
-func (e *env) verify(ref string, publicKey []byte, kinds []signing.PredicateKind) error {
+// public key (and opts: the log's), reaching the registry through the serve process's socket.
+func (e *env) verify(ref string, publicKey []byte, kinds []signing.PredicateKind, opts ...signing.VerifyOption) error {
 	reg := signing.Registry{Insecure: true, Transport: e.control.Transport}
-	if _, err := signing.VerifyImage(context.Background(), ref, reg, publicKey); err != nil {
+	if _, err := signing.VerifyImage(context.Background(), ref, reg, publicKey, opts...); err != nil {
 		return fmt.Errorf("signature: %w", err)
 	}
 	for _, kind := range kinds {
-		if _, err := signing.VerifyAttestations(context.Background(), ref, reg, publicKey, kind); err != nil {
+		if _, err := signing.VerifyAttestations(context.Background(), ref, reg, publicKey, kind, opts...); err != nil {
 			return fmt.Errorf("%s attestation: %w", kind, err)
 		}
 	}

@@ -68,7 +68,11 @@ type env struct {
 	// flags start every call: the constructor's, then with-scan-policy for the served Trivy DB.
 	flags   []string     // the same, as dagger call arguments
 	control *http.Client // talks to the serve process over its unix socket
-	timings []string     // "what: duration", printed at the end
+	// rekorURL and rekorKey are the serve process's transparency log, which the fork's policy
+	// (withTrustedRegistry) requires.
+	rekorURL string
+	rekorKey []byte
+	timings  []string // "what: duration", printed at the end
 }
 
 func (e *env) timing(what string, d time.Duration) {
@@ -134,7 +138,7 @@ func runAll(repo, only string) error {
 	sock := filepath.Join(state, "control.sock")
 	sources := sourceFlags(public, offline.KubeconformSchemaLocations(public+"/schemas"))
 	e := &env{
-		repo: repo, work: work, state: state, public: public, sources: sources, flags: append(cliArgs(sources), scanPolicy(public, trivyDBClean)...),
+		repo: repo, work: work, state: state, public: public, sources: sources, rekorURL: info.RekorURL, rekorKey: info.RekorKey, flags: append(cliArgs(sources), scanPolicy(public, trivyDBClean)...),
 		control: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
 		}}},

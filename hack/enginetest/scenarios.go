@@ -435,8 +435,9 @@ func (e *env) withRegistry(namespace string) ([]string, []string) {
 
 // withTrustedRegistry is withRegistry as a fork sets it up for its first release: a Cosign key
 // of its own, and values files (beside the repository's, in dir) in which the cluster's policy
-// trusts that key and covers the repositories, and the chart pulls from them. release checks
-// all three before it builds anything (ci/admission).
+// trusts that key, covers the repositories and requires the serve process's transparency log
+// (a private log, as docs/SECURITY.md sets one up), and the chart pulls from them. release
+// checks all of it before it builds anything (ci/admission), and records in that log.
 func (e *env) withTrustedRegistry(dir, namespace string) ([]string, []string, error) {
 	with, secrets := e.withRegistry(namespace)
 	const password = "enginetest"
@@ -451,7 +452,7 @@ func (e *env) withTrustedRegistry(dir, namespace string) ([]string, []string, er
 	repos := strings.TrimPrefix(e.public, "http://") + "/" + namespace + "/taskboard-"
 	fork := filepath.Join("enginetest-fork", namespace)
 	files := map[string]string{
-		"policies.yaml": fmt.Sprintf("verifyImageSignatures:\n  imageReferences: [%sfrontend*, %sbackend*]\n  publicKeys: [%q]\n", repos, repos, pair.PublicKeyPEM),
+		"policies.yaml": fmt.Sprintf("verifyImageSignatures:\n  imageReferences: [%sfrontend*, %sbackend*]\n  publicKeys: [%q]\n  transparencyLog: {url: %q}\n", repos, repos, pair.PublicKeyPEM, e.rekorURL),
 		"app.yaml":      fmt.Sprintf("frontend: {image: {repository: %sfrontend}}\nbackend: {image: {repository: %sbackend}}\n", repos, repos),
 	}
 	if err := os.MkdirAll(filepath.Join(dir, fork), 0o755); err != nil {
@@ -494,7 +495,7 @@ func releaseToRegistry(e *env) error {
 	// From outside the engine: this process, through the serve process's socket, with cosign's
 	// Go packages (ci/signing wraps them).
 	for component, ref := range m.Images {
-		if err := e.verify(ref, pub, releaseKinds); err != nil {
+		if err := e.verify(ref, pub, releaseKinds, signing.InTransparencyLog(e.rekorKey)); err != nil {
 			return fmt.Errorf("%s: %w", component, err)
 		}
 	}

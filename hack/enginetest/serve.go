@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"dagger/pipeline/rekorlog"
 
 	"github.com/devsecops-reference/taskboard/hack/enginetest/offline"
 )
@@ -20,6 +24,10 @@ var servePort = envInt("ENGINE_SERVE_PORT", 5080)
 type served struct {
 	// Port is the TCP port, on every address of the engine's network namespace.
 	Port int `json:"port"`
+	// RekorURL and RekorKey are the private transparency log's (ci/rekorlog), as containers
+	// reach it: the fork's policy requires it, so every release to the registry records in it.
+	RekorURL string `json:"rekorURL"`
+	RekorKey []byte `json:"rekorKey"`
 }
 
 // The Trivy DBs the serve process pushes to its registry: one with no advisory that matches
@@ -35,7 +43,8 @@ const (
 // and push to, on one port: the registry at /v2/, the GitOps repository at /git/, and the
 // offline sources at /goproxy/, /npm/ and /schemas/. The same handler also listens on a unix
 // socket (control.sock in state), which the run process on the host uses to look inside: the
-// registry's contents, the git log, and the concurrent-writer switch at /control/.
+// registry's contents, the git log, and the concurrent-writer switch at /control/. Beside them
+// it runs a private Rekor log (ci/rekorlog) on ports of its own.
 func serve(state, gateway, repo string) error {
 	cache, err := offline.CacheDir()
 	if err != nil {
@@ -108,7 +117,16 @@ func serve(state, gateway, repo string) error {
 			return fmt.Errorf("push %s: %w", ref, err)
 		}
 	}
-	if err := json.NewEncoder(os.Stdout).Encode(served{Port: port}); err != nil {
+	logDir := filepath.Join(state, "rekor")
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return err
+	}
+	log, err := rekorlog.Start(context.Background(), rekorlog.Options{Repo: repo, Dir: logDir, Listen: "0.0.0.0", Host: gateway})
+	if err != nil {
+		return fmt.Errorf("the transparency log: %w", err)
+	}
+	defer log.Stop()
+	if err := json.NewEncoder(os.Stdout).Encode(served{Port: port, RekorURL: log.URL, RekorKey: log.PublicKeyPEM}); err != nil {
 		return err
 	}
 	// Serve until the run process closes our stdin.
@@ -126,6 +144,10 @@ func prepare(repo string) error {
 	cache, err := offline.CacheDir()
 	if err != nil {
 		return err
+	}
+	// The serve process runs the transparency log, inside a namespace that cannot download.
+	if out, err := exec.Command("bash", filepath.Join(repo, "scripts", "tool-rekor.sh")).CombinedOutput(); err != nil {
+		return fmt.Errorf("scripts/tool-rekor.sh: %w\n%s", err, out)
 	}
 	// The module's test stages also build the report converters from tools/testreports.
 	if err := offline.PrepareGoModules(repo, filepath.Join(repo, "ci"), filepath.Join(repo, "tools", "testreports")); err != nil {
