@@ -627,6 +627,48 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return nil, (*Pipeline).Schemas(&parent, ctx)
+		case "SigstoreTrust":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var rekorUrl string
+			if inputArgs["rekorUrl"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rekorUrl"]), &rekorUrl)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorUrl", err))
+				}
+			}
+			var rekorPublicKey *dagger.File
+			if inputArgs["rekorPublicKey"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["rekorPublicKey"]), &rekorPublicKey)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg rekorPublicKey", err))
+				}
+			}
+			var validFrom string
+			if inputArgs["validFrom"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["validFrom"]), &validFrom)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg validFrom", err))
+				}
+			}
+			var key *dagger.Secret
+			if inputArgs["key"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["key"]), &key)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg key", err))
+				}
+			}
+			var expiresIn string
+			if inputArgs["expiresIn"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["expiresIn"]), &expiresIn)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg expiresIn", err))
+				}
+			}
+			return (*Pipeline).SigstoreTrust(&parent, ctx, rekorUrl, rekorPublicKey, validFrom, key, expiresIn)
 		case "SmokeTest":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
