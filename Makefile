@@ -45,10 +45,12 @@ fuzz-backend:
 # (dagger develop) read the session's address at init: the unit tests never call the engine, so
 # any value lets package main's tests start. ci/testreports runs gotestsum and gocover-cobertura
 # for real: they are built once (scripts/tool-testreports.sh) and put on PATH. The signing and
-# Trivy tests run Trivy, the Kyverno CLI (released, and with the attestation fix) and cosign v3:
-# built first, so that go test stays within its timeout.
+# Trivy tests run Trivy, the Kyverno CLI (released, and with the attestation fix), cosign v3 and
+# a private Rekor log (rekor-server, Trillian): built first, so that go test stays within its
+# timeout.
 test-ci:
 	bash scripts/tool-trivy.sh >/dev/null
+	bash scripts/tool-rekor.sh >/dev/null
 	bash scripts/tool-kyverno.sh >/dev/null
 	bash scripts/tool-kyverno-attestations.sh >/dev/null
 	bash scripts/tool-cosign.sh >/dev/null
