@@ -217,6 +217,9 @@ resolvConf: $S/resolv.conf
 podLogsDir: $S/pod-logs
 serializeImagePulls: false
 evictionHard: {memory.available: "100Mi", nodefs.available: "2%", imagefs.available: "2%"}
+# A shared disk dips below 2% for a moment (a build elsewhere): every pod created within the
+# default 5 minutes after is rejected (DiskPressure), long after the space came back.
+evictionPressureTransitionPeriod: 30s
 imageGCHighThresholdPercent: 98
 imageGCLowThresholdPercent: 95
 EOF

@@ -134,12 +134,18 @@ func TestKyvernoAdmission(t *testing.T) {
 	repo := reg + "/taskboard-backend"
 	// signed, unsigned, signed by the other key; the signed image as :latest too
 	images := pushTestImages(t, root, regHost, caFile, "taskboard-backend", map[string]string{
-		"signed": "signed", "unsigned": "unsigned", "otherkey": "otherkey", "latest": "signed"})
-	cosignSign(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["signed"])
+		"signed": "signed", "unsigned": "unsigned", "otherkey": "otherkey", "latest": "signed",
+		"offlog": "offlog", "unattested": "unattested"})
+	// Production's transparency log: the signed image is released as the release does (signature
+	// and every attestation, each in the log); the others each lack one thing.
+	tl := theLog(t, ctx, c, root, reg, regHost, caFile)
+	cosignRelease(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["signed"], tl, releaseAttestations(t, root))
+	cosignRelease(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["unattested"], tl, nil)
+	cosignSign(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["offlog"])
 	cosignSign(t, cosign, caFile, other, regHost+"/taskboard-backend@"+images["otherkey"])
 
 	t.Run("policies", func(t *testing.T) {
-		applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"))
+		applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"), tl)
 	})
 	if t.Failed() {
 		t.FailNow()
@@ -147,7 +153,7 @@ func TestKyvernoAdmission(t *testing.T) {
 
 	ns := appNamespace
 	t.Cleanup(func() {
-		for _, name := range []string{"admission-signed", "admission-unsigned", "admission-otherkey", "admission-latest", "admission-nolimits", "admission-privileged"} {
+		for _, name := range []string{"admission-signed", "admission-unsigned", "admission-otherkey", "admission-offlog", "admission-unattested", "admission-latest", "admission-nolimits", "admission-privileged"} {
 			_ = c.kube.AppsV1().Deployments(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
 		}
 	})
@@ -225,6 +231,10 @@ func TestKyvernoAdmission(t *testing.T) {
 	}{
 		{"unsigned", "verify-image-signatures", "signature: an image is not signed with a release key", repo + ":unsigned", nil},
 		{"otherkey", "verify-image-signatures", "signature: an image is not signed with a release key", repo + ":otherkey", nil},
+		// the release key, but the signature is not in the transparency log
+		{"offlog", "verify-image-signatures", "signature: an image is not signed with a release key", repo + ":offlog", nil},
+		// signed through the log, without the attestations
+		{"unattested", "verify-image-signatures", "SBOM: an image has no SPDX SBOM attestation", repo + ":unattested", nil},
 		{"latest", "disallow-latest-tag", `must not use the tag "latest"`, repo + ":latest", nil},
 		{"nolimits", "require-requests-limits", "spec.containers[*].resources.limits.cpu and .memory are required", repo + ":signed",
 			func(c *corev1.Container) { c.Resources.Limits = nil }},
@@ -374,8 +384,8 @@ func cosignKeyPair(t *testing.T, cosign string) string {
 	return dir
 }
 
-// cosignSign signs ref (repo@digest) with the key of dir as the release does (ci/signing): a
-// signature at the image's .sig tag, no transparency log.
+// cosignSign signs ref (repo@digest) with the key of dir as the release signed before it recorded
+// in a transparency log: a signature at the image's .sig tag, and nothing in any log.
 func cosignSign(t *testing.T, cosign, caFile, dir, ref string) {
 	t.Helper()
 	for _, args := range [][]string{

@@ -23,7 +23,8 @@ import (
 // TestReleaseOnCluster runs the application as a release leaves it, under the production policies
 // enforced by Kyverno (installed by TestKyvernoAdmission, which make test-cluster runs first):
 // images in the registry the cluster pulls from, the application's two signed with the release
-// key, PostgreSQL and busybox unsigned under the allowed prefixes, and helm/app rendered from
+// key with every attestation, each in the transparency log, PostgreSQL and busybox unsigned under
+// the allowed prefixes, and helm/app rendered from
 // values-production.yaml with those references. Every pod must become Ready, the chart's
 // `helm test` pod must pass, a task created through the frontend Service must be listed back,
 // and it must still be there after the PostgreSQL pod is deleted and comes back.
@@ -102,12 +103,14 @@ func TestReleaseOnCluster(t *testing.T) {
 	t.Logf("pushed %s/%s:%s@%s", reg, second.repo, second.tag, second.digest)
 	cosign := tool(t, root, "tool-cosign.sh")
 	release := cosignKeyPair(t, cosign)
+	tl := theLog(t, ctx, c, root, reg, regHost, caFile)
+	predicates := releaseAttestations(t, root)
 	for _, im := range []*releasedImage{images["backend"], images["frontend"], second} {
-		cosignSign(t, cosign, caFile, release, regHost+"/"+im.repo+"@"+im.digest)
+		cosignRelease(t, cosign, caFile, release, regHost+"/"+im.repo+"@"+im.digest, tl, predicates)
 	}
 
 	// The production policies, trusting this release's key (TestKyvernoAdmission's key is gone).
-	applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"))
+	applyTestPolicies(t, ctx, c, root, sv.GitVersion, reg, filepath.Join(release, "cosign.pub"), tl)
 	pub, err := os.ReadFile(filepath.Join(release, "cosign.pub"))
 	if err != nil {
 		t.Fatal(err)

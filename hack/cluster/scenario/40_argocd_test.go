@@ -848,8 +848,7 @@ func forkValues(t *testing.T, repo *gitRepo, rel *releaseState) {
 		"verifyImageSignatures": map[string]any{
 			"publicKeys":      []any{string(rel.pub)},
 			"imageReferences": []any{reg + "/taskboard-frontend*", reg + "/taskboard-backend*"},
-			"transparencyLog": logless["transparencyLog"],
-			"requirements":    logless["requirements"],
+			"transparencyLog": clusterLog.values(),
 		},
 		"restrictImageRegistries": map[string]any{
 			"allowUnsigned": []any{reg + "/docker-hub/library/postgres:", reg + "/docker-hub/library/busybox:"},

@@ -57,25 +57,11 @@ func cacheHome(t *testing.T) string {
 	return filepath.Join(h, ".cache")
 }
 
-// logless is what the scenarios change in helm/policies/values-production.yaml's signature policy
-// until they run a transparency log on the cluster: the log off and, since Kyverno 1.19.1 then
-// refuses every keyed attestation (kyverno/kyverno#17109), the attestation requirements waived.
-// ci/signing proves production's own values, log and all, with the same Kyverno.
-var logless = map[string]any{
-	"transparencyLog": map[string]any{"enabled": false},
-	"requirements": map[string]any{
-		"sbom":            map[string]any{"enabled": false, "reason": loglessReason},
-		"provenance":      map[string]any{"enabled": false, "reason": loglessReason},
-		"vulnerabilities": map[string]any{"enabled": false, "reason": loglessReason},
-	},
-}
-
-const loglessReason = "the cluster scenarios sign without a transparency log (kyverno/kyverno#17109)"
-
 // applyTestPolicies applies helm/policies rendered from values-production.yaml (Enforce) with what
 // must differ on a test cluster: the release key is pubFile's, the release repositories and the
-// third-party prefixes are in reg. It waits until Kyverno reports each policy ready.
-func applyTestPolicies(t *testing.T, ctx context.Context, c *cluster, root, serverVersion, reg, pubFile string) {
+// third-party prefixes are in reg, and the transparency log is tl (every requirement stays on).
+// It waits until Kyverno reports each policy ready.
+func applyTestPolicies(t *testing.T, ctx context.Context, c *cluster, root, serverVersion, reg, pubFile string, tl *transparency) {
 	t.Helper()
 	pub, err := os.ReadFile(pubFile)
 	if err != nil {
@@ -85,8 +71,7 @@ func applyTestPolicies(t *testing.T, ctx context.Context, c *cluster, root, serv
 		"verifyImageSignatures": map[string]any{
 			"publicKeys":      []string{string(pub)},
 			"imageReferences": []string{reg + "/taskboard-frontend*", reg + "/taskboard-backend*"},
-			"transparencyLog": logless["transparencyLog"],
-			"requirements":    logless["requirements"],
+			"transparencyLog": tl.values(),
 		},
 		"restrictImageRegistries": map[string]any{
 			"allowUnsigned": []string{reg + "/docker-hub/library/postgres:", reg + "/docker-hub/library/busybox:"},
