@@ -115,14 +115,7 @@ func TestKyvernoRequiresEveryAttestation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ref := image(t, tc.signed, tc.edit)
 			admitted, out := kyvernoApply(t, kyverno, dir, tc.policy, tc.name, ref)
-			switch {
-			case tc.refusal == "" && !admitted:
-				t.Fatalf("refused, want admitted:\n%s", out)
-			case tc.refusal != "" && admitted:
-				t.Fatalf("admitted, want refused with %q:\n%s", tc.refusal, out)
-			case tc.refusal != "" && !strings.Contains(strings.Join(strings.Fields(out), " "), tc.refusal):
-				t.Fatalf("refused without naming %q:\n%s", tc.refusal, out)
-			}
+			expectVerdict(t, admitted, out, tc.refusal)
 		})
 	}
 }
@@ -192,4 +185,18 @@ spec:
 		t.Fatalf("kyverno apply neither admitted nor refused (err %v):\n%s", err, out)
 	}
 	return passed, string(out)
+}
+
+// expectVerdict fails the test unless the pod was admitted (refusal "") or refused with a
+// message containing refusal.
+func expectVerdict(t *testing.T, admitted bool, out, refusal string) {
+	t.Helper()
+	switch {
+	case refusal == "" && !admitted:
+		t.Fatalf("refused, want admitted:\n%s", out)
+	case refusal != "" && admitted:
+		t.Fatalf("admitted, want refused with %q:\n%s", refusal, out)
+	case refusal != "" && !strings.Contains(strings.Join(strings.Fields(out), " "), refusal):
+		t.Fatalf("refused without naming %q:\n%s", refusal, out)
+	}
 }

@@ -95,18 +95,8 @@ func TestRepositoryServesTheTrustedRootToSigstoreClients(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	repo, err := NewRepository(trustedRoot, key, time.Now().Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := repo.WriteTo(dir); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer srv.Close()
-	client, err := tuf.New(tuf.DefaultOptions().WithRoot(repo.Root).WithRepositoryBaseURL(srv.URL).WithCachePath(t.TempDir()))
+	repo, url := servedRepository(t, trustedRoot)
+	client, err := tuf.New(tuf.DefaultOptions().WithRoot(repo.Root).WithRepositoryBaseURL(url).WithCachePath(t.TempDir()))
 	if err != nil {
 		t.Fatalf("the TUF client refuses the repository: %v", err)
 	}
@@ -119,20 +109,27 @@ func TestRepositoryServesTheTrustedRootToSigstoreClients(t *testing.T) {
 	}
 
 	// A repository signed by another key is not followed from this root.
-	_, other, _ := ed25519.GenerateKey(rand.Reader)
-	forged, err := NewRepository([]byte(`{"forged":true}`), other, time.Now().Add(time.Hour))
+	_, forged := servedRepository(t, []byte(`{"forged":true}`))
+	if _, err := tuf.New(tuf.DefaultOptions().WithRoot(repo.Root).WithRepositoryBaseURL(forged).WithCachePath(t.TempDir())); err == nil {
+		t.Fatal("a repository signed with another key was accepted")
+	}
+}
+
+// servedRepository signs a repository of trustedRoot with a new key and serves it for the test.
+func servedRepository(t *testing.T, trustedRoot []byte) (*Repository, string) {
+	t.Helper()
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	repo, err := NewRepository(trustedRoot, key, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	forgedDir := t.TempDir()
-	if err := forged.WriteTo(forgedDir); err != nil {
+	dir := t.TempDir()
+	if err := repo.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
-	forgedSrv := httptest.NewServer(http.FileServer(http.Dir(forgedDir)))
-	defer forgedSrv.Close()
-	if _, err := tuf.New(tuf.DefaultOptions().WithRoot(repo.Root).WithRepositoryBaseURL(forgedSrv.URL).WithCachePath(t.TempDir())); err == nil {
-		t.Fatal("a repository signed with another key was accepted")
-	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	return repo, srv.URL
 }
 
 func TestRepositoryRefusesBadInput(t *testing.T) {
