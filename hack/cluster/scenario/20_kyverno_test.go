@@ -68,7 +68,9 @@ func TestKyvernoAdmission(t *testing.T) {
 			"--wait", "--timeout", "10m",
 			// TestChartOnCluster applied the policies.kyverno.io CRDs already (server-side, without Helm's
 			// labels); the chart's kyverno-api subchart holds the same ones: Helm adopts them.
-			"--take-ownership"}
+			"--take-ownership",
+			// the values docs/SETUP.md installs Kyverno with
+			"--values", filepath.Join(root, "helm", "kyverno-values.yaml")}
 		if caFile != "" {
 			// Kyverno's controllers reach the registry over TLS with the cluster's CA: the chart's
 			// global.caCertificates.data replaces their CA bundle with it.
