@@ -15,13 +15,15 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	rekorclient "github.com/sigstore/rekor/pkg/client"
 	"github.com/sigstore/rekor/pkg/generated/client/pubkey"
+	rekorverify "github.com/sigstore/rekor/pkg/verify"
 )
 
 // WithTransparencyLog makes the signer upload every signature and attestation to the Rekor log
 // at rekorURL (a private log, or https://rekor.sigstore.dev) and attach the log's signed entry
 // timestamp to it, as `cosign sign --tlog-upload` does. It reads the log's public key now, so a
 // log that cannot be reached stops a release before anything is built, and every entry the log
-// returns is then checked against that key (VerifyImage with InTransparencyLog).
+// returns is checked against that key before it is attached: its inclusion proof, the signed
+// checkpoint and the signed entry timestamp.
 func (s *Signer) WithTransparencyLog(ctx context.Context, rekorURL string) (*Signer, error) {
 	u, err := url.Parse(rekorURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -74,6 +76,9 @@ func (s *Signer) uploadSignature(ctx context.Context, payload, sig []byte) ([]st
 	if err != nil {
 		return nil, fmt.Errorf("signing: the transparency log %s refused the signature: %w", s.rekorURL, err)
 	}
+	if err := s.verifyEntry(ctx, entry); err != nil {
+		return nil, err
+	}
 	return bundleOption(entry)
 }
 
@@ -90,7 +95,24 @@ func (s *Signer) uploadEnvelope(ctx context.Context, envelope []byte) ([]static.
 	if err != nil {
 		return nil, fmt.Errorf("signing: the transparency log %s refused the attestation: %w", s.rekorURL, err)
 	}
+	if err := s.verifyEntry(ctx, entry); err != nil {
+		return nil, err
+	}
 	return bundleOption(entry)
+}
+
+// verifyEntry checks, before anything is attached, that the log included what it returned: the
+// inclusion proof up to a root hash in a checkpoint the log signed, and the signed entry
+// timestamp, each with the key read when the log was named.
+func (s *Signer) verifyEntry(ctx context.Context, entry *logEntry) error {
+	verifier, err := loadVerifier(s.rekorKeyPEM)
+	if err != nil {
+		return fmt.Errorf("signing: the transparency log key: %w", err)
+	}
+	if err := rekorverify.VerifyLogEntry(ctx, entry, verifier); err != nil {
+		return fmt.Errorf("signing: the transparency log %s returned an entry that does not verify with its key: %w", s.rekorURL, err)
+	}
+	return nil
 }
 
 func (s *Signer) rekor() (*rekorClient, []byte, error) {

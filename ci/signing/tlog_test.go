@@ -103,6 +103,29 @@ func TestTransparencyLog(t *testing.T) {
 		t.Fatalf("attesting through a refusing log: %v", err)
 	}
 
+	// A log whose entries do not verify with the key it names is refused before anything is
+	// attached: here a proxy names another key.
+	lying := logProxy(t, log.URL, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/api/v1/log/publicKey" {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(otherLogKey(t))
+		return true
+	})
+	misled, err := signer.WithTransparencyLog(ctx, lying)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := misled.SignImage(ctx, refused, reg, nil); err == nil || !strings.Contains(err.Error(), "does not verify with its key") {
+		t.Fatalf("signing through a log whose entries do not verify: %v", err)
+	}
+	if sigs, err := ociremote.Signatures(mustSigTag(t, refused, reg), reg.remoteOptions(ctx)...); err == nil {
+		if list, _ := sigs.Get(); len(list) > 0 {
+			t.Fatal("a signature whose log entry does not verify was attached")
+		}
+	}
+
 	// A log that is down: refused when it is named, and when it goes down midway.
 	log.Stop()
 	if _, err := signer.WithTransparencyLog(ctx, log.URL); err == nil || !strings.Contains(err.Error(), "cannot be reached") {
@@ -145,19 +168,30 @@ func otherLogKey(t *testing.T) []byte {
 // refusingProxy is the log, except that it refuses every new entry as Rekor refuses one.
 func refusingProxy(t *testing.T, logURL string) string {
 	t.Helper()
+	return logProxy(t, logURL, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"code":400,"message":"error processing entry: entry refused by this test"}`))
+		return true
+	})
+}
+
+// logProxy serves the log through answer, which answers a request itself or returns false to
+// pass it on.
+func logProxy(t *testing.T, logURL string, answer func(http.ResponseWriter, *http.Request) bool) string {
+	t.Helper()
 	target, err := url.Parse(logURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			_, _ = w.Write([]byte(`{"code":400,"message":"error processing entry: entry refused by this test"}`))
-			return
+		if !answer(w, r) {
+			proxy.ServeHTTP(w, r)
 		}
-		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
