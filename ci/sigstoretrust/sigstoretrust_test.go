@@ -11,9 +11,6 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -145,27 +142,26 @@ func TestRepositoryRefusesBadInput(t *testing.T) {
 	}
 }
 
-// The key reads as openssl writes it; other keys and text are refused, naming what is wrong.
+// The key reads as PKCS #8 PEM (what `openssl genpkey -algorithm ed25519` writes); other keys
+// and text are refused, naming what is wrong.
 func TestParseKey(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
+	pkcs8 := func(key any) []byte {
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	}
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	got, err := ParseKey(pkcs8(edKey))
+	if err != nil || !got.Equal(edKey) {
+		t.Fatalf("an Ed25519 key: %v", err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal("openssl is needed to make the keys a user makes: apt-get install openssl")
+		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	for _, alg := range []string{"ed25519", "EC"} {
-		args := []string{"genpkey", "-algorithm", alg, "-out", filepath.Join(dir, alg+".pem")}
-		if alg == "EC" {
-			args = append(args, "-pkeyopt", "ec_paramgen_curve:P-256")
-		}
-		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
-			t.Fatalf("openssl %v: %v\n%s", args, err, out)
-		}
-	}
-	ed, _ := os.ReadFile(filepath.Join(dir, "ed25519.pem"))
-	if _, err := ParseKey(ed); err != nil {
-		t.Fatalf("an openssl Ed25519 key: %v", err)
-	}
-	ec, _ := os.ReadFile(filepath.Join(dir, "EC.pem"))
+	ec := pkcs8(ecKey)
 	for _, tc := range []struct {
 		name string
 		key  []byte
