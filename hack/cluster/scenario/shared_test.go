@@ -102,6 +102,24 @@ func applyTestPolicies(t *testing.T, ctx context.Context, c *cluster, root, serv
 			return ready, short(string(b)), nil
 		})
 	}
+	// A ready image policy is not yet a registered mutating webhook: until it is, a pod named by
+	// tag is refused for having no digest (mutateDigest has not run; seen once on a fresh cluster).
+	waitFor(t, "Kyverno's image-policy mutating webhook registered", time.Minute, func() (bool, string, error) {
+		l, err := c.kube.AdmissionregistrationV1().MutatingWebhookConfigurations().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		var names []string
+		for _, cfg := range l.Items {
+			for _, w := range cfg.Webhooks {
+				if strings.HasPrefix(w.Name, "ivpol.mutate.kyverno.svc") {
+					return true, "", nil
+				}
+				names = append(names, w.Name)
+			}
+		}
+		return false, strings.Join(names, " "), nil
+	})
 }
 
 // ensureDBSecret creates the Secret values-production.yaml names, made out of band in production
