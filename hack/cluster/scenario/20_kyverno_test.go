@@ -394,15 +394,22 @@ func cosignSign(t *testing.T, cosign, caFile, dir, ref string) {
 		{"sign", "--key", "cosign.key", "--tlog-upload=false", "--use-signing-config=false", "--new-bundle-format=false", "--yes", ref},
 		{"verify", "--key", "cosign.pub", "--insecure-ignore-tlog=true", ref},
 	} {
-		cmd := exec.Command(cosign, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "HOME="+dir, "DOCKER_CONFIG="+dir, "TUF_ROOT="+dir, "COSIGN_PASSWORD=")
-		if caFile != "" {
-			cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+caFile)
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("cosign %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
+		runCosign(t, cosign, caFile, dir, nil, args...)
+	}
+}
+
+// runCosign runs the cosign CLI in the key folder dir, with nothing of the host's configuration
+// (its own HOME, Docker config and TUF root), the key's empty password, caFile's roots and env.
+func runCosign(t *testing.T, cosign, caFile, dir string, env []string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(cosign, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "HOME="+dir, "DOCKER_CONFIG="+dir, "TUF_ROOT="+dir, "COSIGN_PASSWORD="), env...)
+	if caFile != "" {
+		cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+caFile)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cosign %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
 
@@ -451,13 +458,7 @@ func pushTestImages(t *testing.T, root, host, caFile, repo string, tags map[stri
 			b = built{filepath.Join(w, "oci"), strings.TrimSpace(string(out))}
 			variants[variant] = b
 		}
-		cmd := exec.Command(mk, "push", b.oci, host+"/"+repo+":"+tag)
-		if caFile != "" {
-			cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("mkimage push %s:%s: %v\n%s", repo, tag, err, out)
-		}
+		pushOCI(t, mk, caFile, b.oci, host+"/"+repo+":"+tag)
 		digests[tag] = b.digest
 		t.Logf("pushed %s/%s:%s (%s)", host, repo, tag, b.digest)
 	}

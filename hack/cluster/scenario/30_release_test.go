@@ -64,42 +64,22 @@ func TestReleaseOnCluster(t *testing.T) {
 			images[f[0]].oci, images[f[0]].digest = filepath.Join(f[3], "oci"), f[2]
 		}
 	}
-	if out, err := exec.Command("bash", filepath.Join(root, "hack", "airgap", "build.sh"), "postgres", "busybox").CombinedOutput(); err != nil {
-		t.Fatalf("hack/airgap/build.sh postgres busybox: %v\n%s", err, out)
-	}
-	airgap := filepath.Join(cacheHome(t), "taskboard-airgap", "images")
 	for _, n := range []string{"postgres", "busybox"} {
-		d, err := os.ReadFile(filepath.Join(airgap, n, "digest"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		images[n].oci, images[n].digest = filepath.Join(airgap, n, "oci"), strings.TrimSpace(string(d))
+		images[n].oci, images[n].digest = airgapImage(t, root, n)
 	}
 	for _, n := range []string{"backend", "frontend", "postgres", "busybox"} {
 		im := images[n]
 		if im.oci == "" {
 			t.Fatalf("no %s image built", n)
 		}
-		cmd := exec.Command(mk, "push", im.oci, regHost+"/"+im.repo+":"+im.tag)
-		if caFile != "" {
-			cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("push %s: %v\n%s", n, err, out)
-		}
+		pushOCI(t, mk, caFile, im.oci, regHost+"/"+im.repo+":"+im.tag)
 		t.Logf("pushed %s/%s:%s@%s", reg, im.repo, im.tag, im.digest)
 	}
 	// A second backend release (the same files, a manifest of its own: another digest), for the
 	// GitOps scenario's values commit.
 	second := &releasedImage{repo: images["backend"].repo, tag: secondTag}
 	second.oci, second.digest = variantImage(t, images["backend"].oci, secondTag)
-	cmd := exec.Command(mk, "push", second.oci, regHost+"/"+second.repo+":"+second.tag)
-	if caFile != "" {
-		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("push backend:%s: %v\n%s", secondTag, err, out)
-	}
+	pushOCI(t, mk, caFile, second.oci, regHost+"/"+second.repo+":"+second.tag)
 	t.Logf("pushed %s/%s:%s@%s", reg, second.repo, second.tag, second.digest)
 	cosign := tool(t, root, "tool-cosign.sh")
 	release := cosignKeyPair(t, cosign)

@@ -44,6 +44,33 @@ func mkimage(t *testing.T, root string) string {
 	return bin
 }
 
+// airgapImage builds (once, cached) one of hack/airgap's images and returns its OCI layout and
+// its digest.
+func airgapImage(t *testing.T, root, name string) (oci, digest string) {
+	t.Helper()
+	if out, err := exec.Command("bash", filepath.Join(root, "hack", "airgap", "build.sh"), name).CombinedOutput(); err != nil {
+		t.Fatalf("hack/airgap/build.sh %s: %v\n%s", name, err, out)
+	}
+	dir := filepath.Join(cacheHome(t), "taskboard-airgap", "images", name)
+	d, err := os.ReadFile(filepath.Join(dir, "digest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "oci"), strings.TrimSpace(string(d))
+}
+
+// pushOCI pushes the image of the OCI layout oci to ref with mkimage (mk), trusting caFile.
+func pushOCI(t *testing.T, mk, caFile, oci, ref string) {
+	t.Helper()
+	cmd := exec.Command(mk, "push", oci, ref)
+	if caFile != "" {
+		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("push %s: %v\n%s", ref, err, out)
+	}
+}
+
 // cacheHome is where the build scripts keep their caches (XDG_CACHE_HOME or ~/.cache).
 func cacheHome(t *testing.T) string {
 	t.Helper()

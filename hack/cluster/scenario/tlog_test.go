@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -78,7 +77,8 @@ func theLog(t *testing.T, ctx context.Context, c *cluster, root, reg, regHost, c
 	}
 	clusterLog = &transparency{log: log, root: base64.StdEncoding.EncodeToString(repo.Root),
 		mirror: "http://tuf." + tufNamespace + ".svc.cluster.local"}
-	busybox := pushAirgapImage(t, root, regHost, caFile, "busybox", "docker-hub/library/busybox", "1.37.0")
+	oci, busybox := airgapImage(t, root, "busybox")
+	pushOCI(t, mkimage(t, root), caFile, oci, regHost+"/docker-hub/library/busybox:1.37.0")
 	serveTUF(t, ctx, c, repo, reg+"/docker-hub/library/busybox:1.37.0@"+busybox)
 	t.Logf("transparency log %s; its TUF repository at %s", log.URL, clusterLog.mirror)
 	return clusterLog
@@ -161,28 +161,6 @@ func serveTUF(t *testing.T, ctx context.Context, c *cluster, repo *sigstoretrust
 	waitRolledOut(t, ctx, c, tufNamespace, "Deployment", "tuf")
 }
 
-// pushAirgapImage builds (once, cached) one of hack/airgap's images and pushes it to
-// regHost/repo:tag; it returns its digest.
-func pushAirgapImage(t *testing.T, root, regHost, caFile, name, repo, tag string) string {
-	t.Helper()
-	if out, err := exec.Command("bash", filepath.Join(root, "hack", "airgap", "build.sh"), name).CombinedOutput(); err != nil {
-		t.Fatalf("hack/airgap/build.sh %s: %v\n%s", name, err, out)
-	}
-	dir := filepath.Join(cacheHome(t), "taskboard-airgap", "images", name)
-	d, err := os.ReadFile(filepath.Join(dir, "digest"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(mkimage(t, root), "push", filepath.Join(dir, "oci"), regHost+"/"+repo+":"+tag)
-	if caFile != "" {
-		cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("push %s: %v\n%s", name, err, out)
-	}
-	return strings.TrimSpace(string(d))
-}
-
 // releaseAttestations writes the four predicates the release attests (ci/signing), as small as
 // production's policy admits: an SPDX SBOM (Syft's, of the test data), a SLSA v1 provenance
 // from this repository's release, a vulnerability scan finished now with no finding, and an
@@ -242,14 +220,6 @@ func cosignRelease(t *testing.T, cosign, caFile, dir, ref string, tl *transparen
 		t.Fatal(err)
 	}
 	for _, args := range runs {
-		cmd := exec.Command(cosign, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "HOME="+dir, "DOCKER_CONFIG="+dir, "TUF_ROOT="+dir, "COSIGN_PASSWORD=", "SIGSTORE_REKOR_PUBLIC_KEY="+rekorPub)
-		if caFile != "" {
-			cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+caFile)
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("cosign %s: %v\n%s", strings.Join(args[:3], " "), err, out)
-		}
+		runCosign(t, cosign, caFile, dir, []string{"SIGSTORE_REKOR_PUBLIC_KEY=" + rekorPub}, args...)
 	}
 }
