@@ -4,9 +4,15 @@
 // iptables rule is added anywhere. It exits when the namespace's owner process is gone.
 //
 //	nsfwd -listen 127.0.0.1:16443 -pid 1234 -to 127.0.0.1:6443
+//
+// With -tls-ca it speaks TLS to the target (verified against that CA) and plain TCP to its
+// clients: how a Dagger engine, which pushes to the cluster's registry over plain HTTP inside its
+// own namespace, reaches a registry that serves TLS only (make test-cluster-release).
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"io"
 	"log"
@@ -33,9 +39,26 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:16443", "address to listen on, in this process's network namespace")
 	pid := flag.Int("pid", 0, "a process whose network namespace holds the target")
 	to := flag.String("to", "127.0.0.1:6443", "address to connect to inside that namespace")
+	tlsCA := flag.String("tls-ca", "", "speak TLS to the target, trusting this CA certificate (PEM); clients speak plain TCP")
 	flag.Parse()
 	if *pid <= 0 {
 		log.Fatal("nsfwd: -pid is required")
+	}
+	var tlsConfig *tls.Config
+	if *tlsCA != "" {
+		pem, err := os.ReadFile(*tlsCA)
+		if err != nil {
+			log.Fatalf("nsfwd: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			log.Fatalf("nsfwd: %s holds no PEM certificate", *tlsCA)
+		}
+		host, _, err := net.SplitHostPort(*to)
+		if err != nil {
+			log.Fatalf("nsfwd: -to: %v", err)
+		}
+		tlsConfig = &tls.Config{RootCAs: pool, ServerName: host, MinVersion: tls.VersionTLS12}
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -71,7 +94,18 @@ func main() {
 				c.Close()
 				return
 			}
-			pipe(c, res.conn)
+			target := res.conn
+			if tlsConfig != nil {
+				tc := tls.Client(target, tlsConfig)
+				if err := tc.Handshake(); err != nil {
+					log.Printf("nsfwd: TLS to %s: %v", *to, err)
+					c.Close()
+					target.Close()
+					return
+				}
+				target = tc
+			}
+			pipe(c, target)
 		}()
 	}
 }
@@ -100,8 +134,8 @@ func pipe(a, b net.Conn) {
 	done := make(chan struct{}, 2)
 	cp := func(dst, src net.Conn) {
 		_, _ = io.Copy(dst, src)
-		if tc, ok := dst.(*net.TCPConn); ok {
-			_ = tc.CloseWrite()
+		if hc, ok := dst.(interface{ CloseWrite() error }); ok { // TCP and TLS both half-close
+			_ = hc.CloseWrite()
 		}
 		done <- struct{}{}
 	}
