@@ -190,6 +190,8 @@ func (l *Log) start(cred *syscall.Credential, bin string, args ...string) error 
 	defer out.Close()
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
+	// Pdeathsig fires when the OS thread that forked exits, not the process: a caller must not end
+	// a locked thread (runtime.LockOSThread without Unlock) while the log runs.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
