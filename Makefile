@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine test-cluster bench-backend bench-backend-profile bench-ci bench-engine
+.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine test-cluster test-cluster-release bench-backend bench-backend-profile bench-ci bench-engine
 
 test: test-go test-ci test-enginetest test-frontend test-e2e
 
@@ -81,6 +81,12 @@ test-engine:
 # source and run here in its own namespaces. Not part of make test. RUN=regexp picks scenarios.
 test-cluster:
 	RUN='$(RUN)' bash hack/cluster/test.sh
+
+# The same cluster, with the GitOps scenario's values commit made by a real `dagger call release
+# --git-push` (a fork's main pipeline) on the engine of make test-engine, which must be running
+# (eval "$(../shared/dagger-rig/rig.sh env)" first). Needs make test-cluster's own cluster.
+test-cluster-release:
+	TASKBOARD_CLUSTER_DAGGER_RELEASE=1 RUN='$(or $(RUN),TestChartOnCluster|TestKyvernoAdmission|TestReleaseOnCluster|TestArgoCDGitOps)' bash hack/cluster/test.sh
 
 bench: bench-backend bench-ci
 

@@ -3,6 +3,8 @@
 # or, when KUBECONFIG is unset, against the one-node cluster of cluster.sh, started here (built
 # first if needed) and stopped at the end (TASKBOARD_CLUSTER_KEEP=1 leaves it running).
 #   RUN=regexp     go test -run filter
+#   TASKBOARD_CLUSTER_DAGGER_RELEASE=1 (make test-cluster-release): the GitOps scenario's values
+#                  commit comes from a real dagger call release on the engine the dagger CLI reaches
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -11,6 +13,14 @@ t0=$SECONDS
 summary=()
 
 command -v go >/dev/null || { echo "test-cluster needs the go command (Go 1.26) on PATH" >&2; exit 1; }
+timeout=40m
+if [ "${TASKBOARD_CLUSTER_DAGGER_RELEASE:-}" = 1 ]; then
+  [ -z "${KUBECONFIG:-}" ] || { echo "test-cluster-release bridges the Dagger engine's namespace to its own cluster's: unset KUBECONFIG" >&2; exit 1; }
+  command -v dagger >/dev/null && [ -n "${_EXPERIMENTAL_DAGGER_RUNNER_HOST:-}" ] || {
+    echo "test-cluster-release needs a running Dagger engine: start the rig and eval \"\$(../shared/dagger-rig/rig.sh env)\" (README, make test-engine)" >&2; exit 1; }
+  timeout=100m
+  summary+=("values commit: dagger call release --git-push on $_EXPERIMENTAL_DAGGER_RUNNER_HOST")
+fi
 
 if [ -z "${KUBECONFIG:-}" ]; then
   for c in unshare nsenter ip curl python3; do
@@ -85,7 +95,7 @@ ts=$SECONDS
 # count each other's results.
 log=$(mktemp "${TMPDIR:-/tmp}/test-cluster.XXXXXX")
 set +e
-(cd "$HERE" && nice -n 19 go vet ./... && nice -n 19 go test -count=1 -timeout 40m -v ${RUN:+-run "$RUN"} ./scenario/) 2>&1 | tee "$log"
+(cd "$HERE" && nice -n 19 go vet ./... && nice -n 19 go test -count=1 -timeout "$timeout" -v ${RUN:+-run "$RUN"} ./scenario/) 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 summary+=("scenarios: $((SECONDS - ts)) s; make test-cluster: $((SECONDS - t0)) s in all; log $log")
@@ -97,6 +107,11 @@ boot=$(grep -oE 'bootstrap to every pod Ready: [0-9hms.]+' "$log" | tail -1 || t
 [ -n "$boot" ] && summary+=("Argo CD: $boot (argocd-application.yaml applied as docs/SETUP.md says)")
 commit=$(grep -oE 'to every pod Ready: [0-9hms.]+ after the push' "$log" | tail -1 || true)
 [ -n "$commit" ] && summary+=("Argo CD: values commit $commit")
+dr=$(grep -oE 'hack/enginetest -cluster \([0-9hms.]+\)' "$log" | tail -1 || true)
+dr=${dr#*(} && dr=${dr%)}
+[ -n "$dr" ] && summary+=("dagger call release into the cluster: $dr (module load and both images' builds included)")
+drc=$(grep -oE 'to every pod Ready: [0-9hms.]+ after the refresh' "$log" | tail -1 || true)
+[ -n "$drc" ] && summary+=("Argo CD: the release's values commit $drc")
 printf 'test-cluster: %s\n' "${summary[@]}"
 passed=$(grep -cE '^ *--- PASS' "$log" || true)
 failed=$(grep -cE '^ *--- FAIL' "$log" || true)

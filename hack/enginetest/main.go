@@ -8,6 +8,8 @@
 // containers at $ENGINE_GATEWAY. `make test-engine` sets both for the rig in ../shared/dagger-rig.
 //
 //	enginetest [-run REGEXP] [-repo DIR]   prepare the sources, serve them, run the scenarios
+//	enginetest -cluster TARGET.json        the same, but one release into a Kubernetes cluster
+//	                                       (hack/cluster's make test-cluster-release asks for it)
 //	enginetest serve -state DIR ...        (internal) the servers, inside the engine's namespace
 package main
 
@@ -47,10 +49,18 @@ func main() {
 	}
 	run := flag.String("run", "", "run only the scenarios whose name matches this regexp")
 	repo := flag.String("repo", ".", "the repository checkout")
+	cluster := flag.String("cluster", "", "a cluster target (JSON): run only the release into that cluster")
 	flag.Parse()
 	root, err := filepath.Abs(*repo)
+	list := scenarios
+	if err == nil && *cluster != "" {
+		var t *clusterTarget
+		if t, err = readClusterTarget(*cluster); err == nil {
+			list = []scenario{{"release into a Kubernetes cluster", func(e *env) error { return releaseIntoCluster(e, t) }}}
+		}
+	}
 	if err == nil {
-		err = runAll(root, *run)
+		err = runAll(root, *run, list)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "enginetest:", err)
@@ -79,7 +89,7 @@ func (e *env) timing(what string, d time.Duration) {
 	e.timings = append(e.timings, fmt.Sprintf("%s %s", what, d.Round(100*time.Millisecond)))
 }
 
-func runAll(repo, only string) error {
+func runAll(repo, only string, scenarios []scenario) error {
 	filter, err := regexp.Compile(only)
 	if err != nil {
 		return err

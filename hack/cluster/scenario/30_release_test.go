@@ -75,17 +75,21 @@ func TestReleaseOnCluster(t *testing.T) {
 		pushOCI(t, mk, caFile, im.oci, regHost+"/"+im.repo+":"+im.tag)
 		t.Logf("pushed %s/%s:%s@%s", reg, im.repo, im.tag, im.digest)
 	}
-	// A second backend release (the same files, a manifest of its own: another digest), for the
-	// GitOps scenario's values commit.
-	second := &releasedImage{repo: images["backend"].repo, tag: secondTag}
-	second.oci, second.digest = variantImage(t, images["backend"].oci, secondTag)
-	pushOCI(t, mk, caFile, second.oci, regHost+"/"+second.repo+":"+second.tag)
-	t.Logf("pushed %s/%s:%s@%s", reg, second.repo, second.tag, second.digest)
+	// A second release of both components (the same files, a manifest of its own: another
+	// digest), for the GitOps scenario's values commit.
+	second := map[string]*releasedImage{}
+	for _, n := range []string{"backend", "frontend"} {
+		im := &releasedImage{repo: images[n].repo, tag: secondTag}
+		im.oci, im.digest = variantImage(t, images[n].oci, secondTag)
+		pushOCI(t, mk, caFile, im.oci, regHost+"/"+im.repo+":"+im.tag)
+		t.Logf("pushed %s/%s:%s@%s", reg, im.repo, im.tag, im.digest)
+		second[n] = im
+	}
 	cosign := tool(t, root, "tool-cosign.sh")
 	release := cosignKeyPair(t, cosign)
 	tl := theLog(t, ctx, c, root, reg, regHost, caFile)
 	predicates := releaseAttestations(t, root)
-	for _, im := range []*releasedImage{images["backend"], images["frontend"], second} {
+	for _, im := range []*releasedImage{images["backend"], images["frontend"], second["backend"], second["frontend"]} {
 		cosignRelease(t, cosign, caFile, release, regHost+"/"+im.repo+"@"+im.digest, tl, predicates)
 	}
 
@@ -95,7 +99,11 @@ func TestReleaseOnCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	released = &releaseState{reg: reg, pub: pub, images: images, second: second}
+	key, err := os.ReadFile(filepath.Join(release, "cosign.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	released = &releaseState{reg: reg, pub: pub, key: key, images: images, second: second}
 
 	// The application, as Argo CD renders it, with the references the release would write.
 	var app rendered
@@ -231,13 +239,14 @@ type releasedImage struct{ repo, tag, oci, digest string }
 type releaseState struct {
 	reg    string
 	pub    []byte
+	key    []byte // the private key (cosign.key, empty password): a fork's release signs with it
 	images map[string]*releasedImage
-	second *releasedImage // the next release of the backend
+	second map[string]*releasedImage // the next release of each component
 }
 
 var released *releaseState
 
-// secondTag is the tag of the backend's second release, the GitOps scenario's values commit.
+// secondTag is the tag of the second release, the GitOps scenario's values commit.
 const secondTag = "cluster-2"
 
 // variantImage copies the OCI layout src with its one image manifest annotated as version: the

@@ -62,7 +62,11 @@ var (
 func TestArgoCDGitOps(t *testing.T) {
 	c := connect(t)
 	root := repoRoot(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	limit := 25 * time.Minute
+	if daggerReleaseMode() {
+		limit += 45 * time.Minute // a cold engine: the module load and both images' builds
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ownCluster := os.Getenv("TASKBOARD_CLUSTER_NS_PID") != ""
 
@@ -160,25 +164,34 @@ func TestArgoCDGitOps(t *testing.T) {
 	client := loadClient(t, ctx, c, root, sv.GitVersion, released)
 	var commitToSynced time.Duration
 	t.Run("commit-to-synced", func(t *testing.T) {
+		if daggerReleaseMode() {
+			// The fork's main pipeline, for real: it pushes its values commit to repo itself.
+			digests, commit := daggerRelease(t, root, repo, released)
+			repo.git(t, repo.work, "pull", "--quiet", "--ff-only", "server", "main")
+			if head := repo.head(t); head != commit {
+				t.Fatalf("the GitOps repository's main is %s, not the release's values commit %s", head, commit)
+			}
+			t.Logf("dagger call release committed %s: %s", commit[:12], repo.git(t, repo.work, "log", "-1", "--format=%s"))
+			load := startLoad(ctx, c, client, loadWindow)
+			commitToSynced = valuesReachCluster(t, ctx, c, repo, digests["backend"], digests["frontend"])
+			t.Logf("values commit of dagger call release (backend %s, frontend %s) to every pod Ready: %s after the refresh",
+				digests["backend"], digests["frontend"], commitToSynced.Round(100*time.Millisecond))
+			checkLoad(t, load, commitToSynced)
+			return
+		}
 		load := startLoad(ctx, c, client, loadWindow)
 		t.Logf("values commit pushed at %d (Unix time, as the load's failures are stamped)", time.Now().Unix())
 		commitToSynced = valuesCommitReachesCluster(t, ctx, c, repo, released.second)
-		requests, failed, out := load()
-		t.Logf("load through the frontend Service during the rollout: %d requests (a write and a read each), %d failed; %s", requests, failed, short(out))
-		if commitToSynced > loadWindow {
-			t.Errorf("the rollout took %s, longer than the load's window of %s: the load did not cover it", commitToSynced, loadWindow)
-		}
-		if requests < 10 || failed > 0 {
-			t.Errorf("requests during the rollout: %d, failed %d: %s", requests, failed, short(out))
-		}
+		checkLoad(t, load, commitToSynced)
 	})
 
-	// git revert of the values commit: Argo CD rolls the backend back to the first release's digest.
+	// git revert of the values commit: Argo CD rolls back to the first release's digests.
 	t.Run("revert", func(t *testing.T) {
 		repo.git(t, repo.work, "revert", "--no-edit", "HEAD")
-		took := valuesReachCluster(t, ctx, c, repo, released.images["backend"].digest)
-		t.Logf("git revert to every pod Ready on the first release's digest: %s after the push", took.Round(100*time.Millisecond))
+		took := valuesReachCluster(t, ctx, c, repo, released.images["backend"].digest, released.images["frontend"].digest)
+		t.Logf("git revert to every pod Ready on the first release's digests: %s after the push", took.Round(100*time.Millisecond))
 	})
+
 
 	t.Logf("pods in %s: %s", appNamespace, podsState(ctx, c, appNamespace))
 	t.Logf("timings: Argo CD ready %s after install.yaml was applied; bootstrap to both Applications Synced %s; values commit to Synced %s",
@@ -325,23 +338,29 @@ func deploymentState(d *appsv1.Deployment) string {
 // authentication, as a public repository) serving one bare repository, taskboard.git, branch main,
 // at an address the cluster's pods reach: on make test-cluster's own cluster, the node address
 // inside the cluster's network namespace (plain http: the node is the host of the cluster).
+//
+// On that cluster it also takes pushes, as a fork's GitOps repository does from its release: over
+// HTTPS (the registry's certificate, of the cluster's CA) with a token, at pushURL.
 type gitRepo struct {
 	bare, work, url string
+	pushURL, pushCA string
 }
+
+// gitPushToken is the push listener's token (HTTP basic auth password).
+const gitPushToken = "cluster-git-token"
 
 func startGitRepo(t *testing.T, root string) *gitRepo {
 	t.Helper()
 	dir := t.TempDir()
 	r := &gitRepo{bare: filepath.Join(dir, "taskboard.git"), work: filepath.Join(dir, "work")}
 
-	var ln net.Listener
+	var ln, pushLn net.Listener
 	var err error
 	if pid := os.Getenv("TASKBOARD_CLUSTER_NS_PID"); pid != "" {
-		ip := os.Getenv("TASKBOARD_CLUSTER_NODE_IP")
-		if ip == "" {
-			ip = "10.86.0.2"
+		ln, err = listenInNetns(pid, net.JoinHostPort(nodeIP(), "0"))
+		if err == nil {
+			pushLn, r.pushCA, err = tlsListenerInNetns(t, pid)
 		}
-		ln, err = listenInNetns(pid, net.JoinHostPort(ip, "0"))
 	} else if addr := os.Getenv("TASKBOARD_CLUSTER_GIT_LISTEN"); addr != "" {
 		ln, err = net.Listen("tcp", addr)
 	} else {
@@ -377,6 +396,7 @@ func startGitRepo(t *testing.T, root string) *gitRepo {
 	r.git(t, r.work, "add", "-A")
 	r.git(t, r.work, "commit", "--quiet", "-m", "taskboard: the working tree's charts and argocd-application.yaml")
 	r.git(t, dir, "clone", "--quiet", "--bare", r.work, r.bare)
+	r.git(t, r.bare, "config", "http.receivepack", "true") // only the push listener lets it through
 	r.git(t, r.work, "remote", "add", "server", r.bare)
 
 	exe, err := exec.Command("git", "--exec-path").Output()
@@ -401,8 +421,24 @@ func startGitRepo(t *testing.T, root string) *gitRepo {
 		h.ServeHTTP(w, req)
 	})}
 	go srv.Serve(ln)
+	var push *http.Server
+	if pushLn != nil {
+		r.pushURL = "https://" + pushLn.Addr().String() + "/taskboard.git"
+		push = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if _, token, ok := req.BasicAuth(); !ok || token != gitPushToken {
+				w.Header().Set("WWW-Authenticate", `Basic realm="taskboard"`)
+				http.Error(w, "token required", http.StatusUnauthorized)
+				return
+			}
+			h.ServeHTTP(w, req)
+		})}
+		go push.Serve(pushLn)
+	}
 	t.Cleanup(func() {
 		srv.Close()
+		if push != nil {
+			push.Close()
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		t.Logf("git server: %d requests served", fetches)
@@ -412,7 +448,9 @@ func startGitRepo(t *testing.T, root string) *gitRepo {
 
 // listenInNetns opens a TCP listener inside the network namespace of pid: a socket belongs to the
 // namespace of the thread that creates it, so one locked thread joins the namespace, listens, and
-// ends with its goroutine (a locked thread that exits is not reused). Serving happens anywhere.
+// goes back to its own before it is unlocked. It must not die instead: the children a thread
+// forked with Pdeathsig (ci/rekorlog's PostgreSQL and Trillian) are killed when it exits, and any
+// thread may have forked them. Serving happens anywhere.
 func listenInNetns(pid, addr string) (net.Listener, error) {
 	type result struct {
 		ln  net.Listener
@@ -420,18 +458,30 @@ func listenInNetns(pid, addr string) (net.Listener, error) {
 	}
 	ch := make(chan result, 1)
 	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine
+		runtime.LockOSThread()
+		own, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			runtime.UnlockOSThread()
+			ch <- result{nil, err}
+			return
+		}
+		defer own.Close()
 		f, err := os.Open("/proc/" + pid + "/ns/net")
 		if err != nil {
+			runtime.UnlockOSThread()
 			ch <- result{nil, err}
 			return
 		}
 		defer f.Close()
 		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			ch <- result{nil, fmt.Errorf("setns into the network namespace of pid %s: %w", pid, err)}
 			return
 		}
 		ln, err := net.Listen("tcp", addr)
+		if back := unix.Setns(int(own.Fd()), unix.CLONE_NEWNET); back == nil {
+			runtime.UnlockOSThread()
+		} // else the thread stays locked, and dies with this goroutine: never reused in the wrong namespace
 		ch <- result{ln, err}
 	}()
 	r := <-ch
@@ -715,22 +765,28 @@ func policyReadyTime(p *unstructured.Unstructured) (time.Time, bool) {
 }
 
 // valuesCommitReachesCluster commits what a release commits (helm/app/values.yaml: the tag and
-// digest of the backend's second release, pushed and signed by TestReleaseOnCluster), tells Argo
-// CD as the git server's webhook would (the refresh annotation; without it Argo CD polls every 3
-// minutes), and measures the time until the Application is Synced at that commit, the
-// Deployment's template names the new digest and the rollout is done, every pod Ready.
-func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, next *releasedImage) time.Duration {
+// digest of each component's second release, pushed and signed by TestReleaseOnCluster), tells
+// Argo CD as the git server's webhook would (the refresh annotation; without it Argo CD polls
+// every 3 minutes), and measures the time until the Application is Synced at that commit, both
+// Deployments' templates name the new digests and both rollouts are done, every pod Ready.
+func valuesCommitReachesCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, next map[string]*releasedImage) time.Duration {
 	t.Helper()
-	repo.editValues(t, "helm/app/values.yaml", map[string]any{"backend": map[string]any{"image": map[string]any{"tag": next.tag, "digest": next.digest}}})
+	set := map[string]any{}
+	var digests []string
+	for _, n := range []string{"backend", "frontend"} {
+		set[n] = map[string]any{"image": map[string]any{"tag": next[n].tag, "digest": next[n].digest}}
+		digests = append(digests, next[n].digest)
+	}
+	repo.editValues(t, "helm/app/values.yaml", set)
 	repo.git(t, repo.work, "commit", "--quiet", "-am", "ci: update image tags to "+secondTag+" [skip ci]")
-	took := valuesReachCluster(t, ctx, c, repo, next.digest)
-	t.Logf("values commit (backend %s@%s) to every pod Ready: %s after the push", next.tag, next.digest, took.Round(100*time.Millisecond))
+	took := valuesReachCluster(t, ctx, c, repo, digests...)
+	t.Logf("values commit (backend %s, frontend %s, tag %s) to every pod Ready: %s after the push", digests[0], digests[1], secondTag, took.Round(100*time.Millisecond))
 	return took
 }
 
 // valuesReachCluster pushes the working copy's last commit, tells Argo CD as a webhook would, and
-// waits until the application is Synced at it with a Deployment on digest, rolled out.
-func valuesReachCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, digest string) time.Duration {
+// waits until the application is Synced at it with a Deployment on each digest, rolled out.
+func valuesReachCluster(t *testing.T, ctx context.Context, c *cluster, repo *gitRepo, digests ...string) time.Duration {
 	t.Helper()
 	start := time.Now()
 	repo.git(t, repo.work, "push", "--quiet", "server", "main")
@@ -739,7 +795,7 @@ func valuesReachCluster(t *testing.T, ctx context.Context, c *cluster, repo *git
 	if _, err := c.dyn.Resource(applicationGVR).Namespace(argoCDNamespace).Patch(ctx, appApp, types.MergePatchType, ann, metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	backend := ""
+	on := map[string]string{} // digest: the Deployment whose template names it
 	waitFor(t, "Application "+appApp+" Synced at "+sha[:12], 5*time.Minute, func() (bool, string, error) {
 		a, err := c.dyn.Resource(applicationGVR).Namespace(argoCDNamespace).Get(ctx, appApp, metav1.GetOptions{})
 		if err != nil {
@@ -757,20 +813,42 @@ func valuesReachCluster(t *testing.T, ctx context.Context, c *cluster, repo *git
 		}
 		for _, d := range deps.Items {
 			for _, ct := range d.Spec.Template.Spec.Containers {
-				if strings.HasSuffix(ct.Image, "@"+digest) {
-					backend = d.Name
-					return true, "", nil
+				for _, digest := range digests {
+					if strings.HasSuffix(ct.Image, "@"+digest) {
+						on[digest] = d.Name
+					}
 				}
 			}
 		}
-		return false, "Synced, no Deployment names " + digest + " yet", nil
+		for _, digest := range digests {
+			if on[digest] == "" {
+				return false, "Synced, no Deployment names " + digest + " yet", nil
+			}
+		}
+		return true, "", nil
 	})
-	waitRolledOut(t, ctx, c, appNamespace, "Deployment", backend)
+	for _, digest := range digests {
+		waitRolledOut(t, ctx, c, appNamespace, "Deployment", on[digest])
+	}
 	return time.Since(start)
 }
 
 // loadWindow bounds the load of the commit-to-synced step (the rollout must end inside it).
 const loadWindow = 90 * time.Second
+
+// checkLoad waits for the load and fails on any failed request, too few requests, or a rollout
+// (took) longer than the load's window.
+func checkLoad(t *testing.T, load func() (requests, failed int, out string), took time.Duration) {
+	t.Helper()
+	requests, failed, out := load()
+	t.Logf("load through the frontend Service during the rollout: %d requests (a write and a read each), %d failed; %s", requests, failed, short(out))
+	if took > loadWindow {
+		t.Errorf("the rollout took %s, longer than the load's window of %s: the load did not cover it", took, loadWindow)
+	}
+	if requests < 10 || failed > 0 {
+		t.Errorf("requests during the rollout: %d, failed %d: %s", requests, failed, short(out))
+	}
+}
 
 // loadClient starts a pod like the chart's helm test pod (its labels: the NetworkPolicies let it
 // reach the frontend) running the release's busybox, for the load; it returns its name.

@@ -32,8 +32,13 @@ import (
 // the cluster by busybox's httpd, where Kyverno reads the log's key. Kyverno checks each entry's
 // signed timestamp offline, so only the signing host needs the log itself.
 type transparency struct {
-	log          *rekorlog.Log
+	log *rekorlog.Log
+	// url is the log's address in the policy: on make test-cluster's own cluster, the node
+	// address, where a release run by the Dagger engine reaches it too (make
+	// test-cluster-release); otherwise the log's own, on this host.
+	url          string
 	mirror, root string // the policy's transparencyLog.tuf
+	dir          string // the log's state and logs
 }
 
 // clusterLog is the package's one log, made by the first scenario that signs: a second log would
@@ -46,6 +51,7 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if clusterLog != nil {
 		clusterLog.log.Stop()
+		os.RemoveAll(clusterLog.dir)
 	}
 	os.Exit(code)
 }
@@ -64,7 +70,11 @@ func theLog(t *testing.T, ctx context.Context, c *cluster, root, reg, regHost, c
 	if err != nil {
 		t.Fatal(err)
 	}
-	trustedRoot, err := sigstoretrust.TrustedRoot(sigstoretrust.Log{URL: log.URL, PublicKeyPEM: log.PublicKeyPEM, ValidFrom: log.Started})
+	url := log.URL
+	if pid := os.Getenv("TASKBOARD_CLUSTER_NS_PID"); pid != "" {
+		url = "http://" + forwardFromNetns(t, pid, strings.TrimPrefix(log.URL, "http://"))
+	}
+	trustedRoot, err := sigstoretrust.TrustedRoot(sigstoretrust.Log{URL: url, PublicKeyPEM: log.PublicKeyPEM, ValidFrom: log.Started})
 	if err != nil {
 		log.Stop()
 		t.Fatal(err)
@@ -75,19 +85,19 @@ func theLog(t *testing.T, ctx context.Context, c *cluster, root, reg, regHost, c
 		log.Stop()
 		t.Fatal(err)
 	}
-	clusterLog = &transparency{log: log, root: base64.StdEncoding.EncodeToString(repo.Root),
+	clusterLog = &transparency{log: log, url: url, dir: dir, root: base64.StdEncoding.EncodeToString(repo.Root),
 		mirror: "http://tuf." + tufNamespace + ".svc.cluster.local"}
 	oci, busybox := airgapImage(t, root, "busybox")
 	pushOCI(t, mkimage(t, root), caFile, oci, regHost+"/docker-hub/library/busybox:1.37.0")
 	serveTUF(t, ctx, c, repo, reg+"/docker-hub/library/busybox:1.37.0@"+busybox)
-	t.Logf("transparency log %s; its TUF repository at %s", log.URL, clusterLog.mirror)
+	t.Logf("transparency log %s (%s in the policy); its TUF repository at %s", log.URL, url, clusterLog.mirror)
 	return clusterLog
 }
 
 // values is what the policies' values-production.yaml gets for this log: the log is on already,
 // at Sigstore's public-good Rekor, which this cluster cannot reach.
 func (tl *transparency) values() map[string]any {
-	return map[string]any{"enabled": true, "url": tl.log.URL, "tuf": map[string]any{"mirror": tl.mirror, "root": tl.root}}
+	return map[string]any{"enabled": true, "url": tl.url, "tuf": map[string]any{"mirror": tl.mirror, "root": tl.root}}
 }
 
 // serveTUF serves the repository's files from a ConfigMap with busybox httpd, behind Service tuf.
