@@ -25,8 +25,9 @@ const (
 	// Go toolchain, matching the `go` lines of go.mod and ci/go.mod. Debian bookworm because its
 	// archive ships postgresql-15, which backend tests may need as local server binaries.
 	Go = "golang:1.26.8-bookworm"
-	// Node 20 for the frontend (package.json engines: >=20.19).
-	Node = "node:20.20.2-bookworm-slim"
+	// Node 24 LTS for the frontend, with the npm it bundles (package.json engines: >=24.11;
+	// scripts/tool-node.sh installs the same version for make test).
+	Node = "node:24.22.3-bookworm-slim"
 	// PostgreSQL 15, the database the application runs on.
 	Postgres = "postgres:15.18-alpine"
 	// OCI distribution registry, for local release runs and tests of pushes.

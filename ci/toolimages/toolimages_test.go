@@ -131,3 +131,19 @@ func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
 		t.Errorf("hack/airgap/README.md lists %d stand-ins, ci/toolimages pins %d images", len(rows), len(Pinned))
 	}
 }
+
+// TestToolNodeIsTheNodeImage keeps scripts/tool-node.sh (the Node of make test, CI and the
+// stand-ins) on the Node version of the image the Dockerfile builds with and the module tests in.
+func TestToolNodeIsTheNodeImage(t *testing.T) {
+	data, err := os.ReadFile("../../scripts/tool-node.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^version=(\S+)$`).FindStringSubmatch(string(data))
+	if m == nil {
+		t.Fatal("scripts/tool-node.sh has no version= line")
+	}
+	if want := "node:" + m[1] + "-bookworm-slim"; Node != want {
+		t.Errorf("scripts/tool-node.sh installs Node %s, ci/toolimages pins %s (want %s)", m[1], Node, want)
+	}
+}
