@@ -9,9 +9,10 @@
 #              HEALTHCHECK (Docker's, not in OCI's config; the chart probes /healthz and /readyz).
 #   frontend   what frontend/Dockerfile builds: the Vite build (`npm ci`, `npm run build` with
 #              VITE_APP_VERSION, in a copy of frontend/ with scripts/tool-node.sh's Node, the
-#              Dockerfile's node:24.22.3 and its bundled npm) on hack/airgap's nginx-unprivileged stand-in, without its
-#              conf.d/default.conf, with nginx/nginx.conf, nginx/templates/ and dist/ as the
-#              Dockerfile copies them, USER 101, the Dockerfile's ENV, EXPOSE 8080 and labels.
+#              Dockerfile's node:24.22.3 and its bundled npm) on hack/airgap's nginx-unprivileged
+#              stand-in, with nginx/nginx.conf, nginx/default.conf (over the base's
+#              conf.d/default.conf), nginx/templates/ and dist/ as the Dockerfile copies them,
+#              USER 101, the Dockerfile's ENV, EXPOSE 8080 and labels.
 #   versitygw  the S3 server of the backup drill: scripts/tool-versitygw.sh's static binary at
 #              /usr/local/bin/versitygw on the same base, USER 65532:65532, EXPOSE 7070.
 # Each lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-cluster-images/<name>/ (oci/, digest,
@@ -99,12 +100,22 @@ recipe_frontend() {
   node_bin=$(bash "$ROOT/scripts/tool-node.sh")
   (cd "$src" && export PATH="$node_bin:$PATH" && npm ci --no-audit --no-fund --loglevel=error && VITE_APP_VERSION="cluster-$key" npm run build) >"$work/npm.log" 2>&1 ||
     { tail -30 "$work/npm.log" >&2; return 1; }
-  # the Dockerfile's RUN rm -f /etc/nginx/conf.d/default.conf, done to the base's files
-  rm -f "$work/rootfs/etc/nginx/conf.d/default.conf"
+  # The Dockerfile's /runtime files, as its runtime stage (no RUN) COPYs them over the base: a
+  # layer of their own, root-owned, files 0644 and directories 0755; nginx/default.conf, which
+  # has no server, overwrites the base's conf.d/default.conf. The parent directories the base
+  # already has keep the base's owner and mode (a COPY does not change them).
+  mkdir -p "$work/rootfs2/etc/nginx/conf.d"
   install -m 0644 "$src/nginx/nginx.conf" "$work/rootfs2/etc/nginx/nginx.conf"
+  install -m 0644 "$src/nginx/default.conf" "$work/rootfs2/etc/nginx/conf.d/default.conf"
   cp -r "$src/nginx/templates" "$work/rootfs2/etc/nginx/templates"
   cp -r "$src/dist" "$work/rootfs2/usr/share/nginx/html"
   chmod -R u=rwX,go=rX "$work/rootfs2"
+  chown -R 0:0 "$work/rootfs2"
+  local d
+  for d in etc etc/nginx etc/nginx/conf.d usr usr/share usr/share/nginx; do
+    chown --reference="$work/rootfs/$d" "$work/rootfs2/$d"
+    chmod --reference="$work/rootfs/$d" "$work/rootfs2/$d"
+  done
   python3 - "$work/base.conf" "$key" >"$work/image.conf" <<'PY'
 import json, sys
 conf = json.load(open(sys.argv[1]))
