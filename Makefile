@@ -5,9 +5,9 @@ SHELL := /bin/bash
 
 GO ?= go
 
-.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-engine test-cluster test-cluster-release bench-backend bench-backend-profile bench-ci bench-engine
+.PHONY: drill-backup test bench test-go fuzz-backend test-ci test-enginetest test-frontend test-e2e test-renovate test-engine test-cluster test-cluster-release bench-backend bench-backend-profile bench-ci bench-engine
 
-test: test-go test-ci test-enginetest test-frontend test-e2e
+test: test-go test-ci test-enginetest test-frontend test-e2e test-renovate
 
 # Root module: backend, chart tests (helm/), compose test; and gofmt over every tracked Go file.
 # The chart tests run the Kyverno CLI, Trivy and kube-score, and the backup drill runs versitygw
@@ -70,6 +70,16 @@ test-frontend:
 # Browser end-to-end: PostgreSQL + backend + nginx + Chromium.
 test-e2e:
 	cd frontend && npm run test:e2e
+
+# renovate.json, checked by Renovate's own validator (the npm package renovate, pinned in
+# scripts/tool-renovate.sh, on the Node 24 of scripts/tool-node.sh) as a repository config:
+# --strict fails on an unknown or misspelt option and on one that needs migrating. The validator
+# is installed without Renovate's native RE2 module (RENOVATE_X_IGNORE_RE2 says so instead of a
+# warning); ci/toolimages' renovate tests compile every regexp of renovate.json with Go's, which
+# is RE2, and check that the custom managers find every pin.
+test-renovate:
+	validator="$$(bash scripts/tool-renovate.sh)"; node_bin="$$(bash scripts/tool-node.sh)"; \
+	PATH="$$node_bin:$$PATH" RENOVATE_X_IGNORE_RE2=true "$$validator" --strict --no-global renovate.json
 
 # Every Dagger function under a real engine (hack/enginetest/run.sh says how it finds one). Not
 # part of make test: CI has no engine. RUN=regexp picks scenarios.

@@ -17,7 +17,7 @@ import (
 // +cache="session"
 func (p *Pipeline) ScanImage(
 	ctx context.Context,
-	// The image to scan, e.g. the output of build, or an address like docker.io/library/nginx:1.28.
+	// The image to scan, e.g. the output of build, or an address like docker.io/library/nginx:1.30.
 	image *dagger.Container,
 ) (*dagger.Directory, error) {
 	res, _ := p.scanImageStage(ctx, image)

@@ -5,6 +5,7 @@
 # v3.1.2 is the cosign the pinned Kyverno 1.19 CLI verifies with (tools/kyverno/go.mod).
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/sigstore/cosign/v3
 version=v3.1.2
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/cosign-${version}"
 bin="$cache/cosign"

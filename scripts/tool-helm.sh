@@ -5,6 +5,7 @@
 # the version ldflags of Helm's Makefile (no git commit: the proxy's zip has none). Cold: minutes.
 set -euo pipefail
 
+# renovate: datasource=go depName=helm.sh/helm/v3
 version=v3.22.1
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/helm-${version}"
 bin="$cache/helm"

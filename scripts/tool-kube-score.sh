@@ -4,6 +4,7 @@
 # other tools.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/zegl/kube-score
 version=v1.20.0
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/kube-score-${version}"
 bin="$cache/kube-score"

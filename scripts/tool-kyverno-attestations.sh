@@ -6,6 +6,7 @@
 # build, and pins the released CLI's refusal with the other. Cached; prints the binary's path.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/kyverno/kyverno
 version=v1.19.1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 patchfile="$root/scripts/patches/kyverno-${version}-attestation-insecure-ignore-tlog.patch"

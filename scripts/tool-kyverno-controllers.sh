@@ -7,6 +7,7 @@
 # (LD_FLAGS="-s -w -X .../pkg/version.BuildVersion=v1.19.1"). Cached; cold: 10+ minutes.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/kyverno/kyverno
 version=v1.19.1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cmds=(kyverno kyverno-init background-controller cleanup-controller reports-controller readiness-checker)

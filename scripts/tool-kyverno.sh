@@ -3,6 +3,7 @@
 # the path of the binary. The binary is cached between runs: a cold build takes 10+ minutes.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/kyverno/kyverno
 version=v1.19.1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/kyverno-${version}"

@@ -9,8 +9,13 @@
 # to it, which is what cosign and Kyverno 1.19's verifiers check offline.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/sigstore/rekor
 rekor=v1.6.5
+# renovate: datasource=go depName=github.com/google/trillian
 trillian=v1.8.0
+# The Go toolchain rekor-server needs (Rekor 1.6 requires Go 1.27), from the module proxy.
+# renovate: datasource=golang-version depName=go
+go_toolchain=1.27.3
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/rekor-${rekor}-trillian-${trillian}"
 
 mkdir -p "$cache"
@@ -32,8 +37,7 @@ if [ ! -f "$cache/storage.sql" ]; then
 fi
 if [ ! -x "$cache/rekor-server" ]; then
   echo "building rekor-server ${rekor} into ${cache} (cold: a few minutes)" >&2
-  # Rekor 1.6 needs Go 1.27; the toolchain comes from the module proxy like everything else.
-  CGO_ENABLED=0 GOBIN="$cache" GOFLAGS=-trimpath GOTOOLCHAIN=go1.27.3 nice go install \
+  CGO_ENABLED=0 GOBIN="$cache" GOFLAGS=-trimpath GOTOOLCHAIN="go${go_toolchain}" nice go install \
     -ldflags "-X sigs.k8s.io/release-utils/version.gitVersion=${rekor}" \
     "github.com/sigstore/rekor/cmd/rekor-server@${rekor}" >&2
 fi

@@ -5,6 +5,7 @@
 # (CGO_ENABLED=0), so that the same binary also goes into the engine stand-in image (hack/airgap).
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/aquasecurity/trivy
 version=v0.74.0
 # The recipe is part of the cache key: bump it when the build flags change, so that a binary built
 # the old way is not reused.

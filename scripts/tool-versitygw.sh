@@ -5,6 +5,7 @@
 # (CGO_ENABLED=0) and nice'd, since a cold build takes a few minutes on a shared machine.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/versity/versitygw
 version=v1.8.0
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-tools/versitygw-${version}"
 bin="$cache/versitygw"

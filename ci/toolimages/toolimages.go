@@ -5,7 +5,9 @@ package toolimages
 // Tool images, every one pinned to an exact version: never `latest`, never a floating minor.
 // Change a tag here, run `dagger call validate` (and
 // `dagger call release` for the release tools), and say in the commit which release notes were
-// read. Official images only (the tool's own publisher or a Docker official image). Tags are
+// read. Each image's runtimes (language, server, OS) and their end-of-life dates are in eol.go,
+// the one place for those dates: a test fails once one is past, and when a pin has no entry
+// there. Official images only (the tool's own publisher or a Docker official image). Tags are
 // what the publishers document: kubeconform and Kyverno tag with a leading "v"; Trivy, Helm
 // (alpine/helm), Go, Node and PostgreSQL without. A digest (`@sha256:...`) may be appended to any
 // of them to freeze the bytes as well as the name.
@@ -24,10 +26,14 @@ const (
 	Syft = "anchore/syft:v1.57.1"
 	// Go toolchain, matching the `go` lines of go.mod and ci/go.mod. Debian bookworm because its
 	// archive ships postgresql-15, which backend tests may need as local server binaries.
+	// End of life: eol.go (Go126, DebianBookworm).
 	Go = "golang:1.26.8-bookworm"
-	// Node 20 for the frontend (package.json engines: >=20.19).
-	Node = "node:20.20.2-bookworm-slim"
-	// PostgreSQL 15, the database the application runs on.
+	// Node 24 LTS for the frontend, with the npm it bundles (package.json engines: >=24.11;
+	// scripts/tool-node.sh installs the same version for make test). End of life: eol.go
+	// (Node24, DebianBookworm).
+	Node = "node:24.22.3-bookworm-slim"
+	// PostgreSQL 15, the database the application runs on. End of life: eol.go (PostgreSQL15,
+	// Alpine324).
 	Postgres = "postgres:15.18-alpine"
 	// OCI distribution registry, for local release runs and tests of pushes.
 	Registry = "registry:2.8.3"
@@ -36,10 +42,14 @@ const (
 // Base images of the Dockerfiles (their FROM lines name exactly these; a test checks it). The
 // build stages use Go and Node.
 const (
-	// The backend's runtime: static binary, no shell, user 65532.
+	// The backend's runtime: static binary, no shell, user 65532. End of life: eol.go
+	// (DebianBookworm).
 	DistrolessStatic = "gcr.io/distroless/static-debian12:nonroot"
-	// The frontend's runtime: nginx as user 101, templates rendered by its entrypoint.
-	NginxUnprivileged = "nginxinc/nginx-unprivileged:1.28-alpine"
+	// The frontend's runtime: nginx's stable line as user 101, templates rendered by its
+	// entrypoint. alpine-slim, the smallest variant: no njs, xslt, geoip or image-filter modules
+	// and no curl, fewer OS packages for the scan gate (docs/SECURITY.md). End of life: eol.go
+	// (Nginx130, Alpine324).
+	NginxUnprivileged = "nginxinc/nginx-unprivileged:1.30-alpine-slim"
 )
 
 // Pinned lists every image the module and the Dockerfiles use, for the tests that check

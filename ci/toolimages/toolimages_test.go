@@ -112,7 +112,8 @@ func TestDockerfilesUseThePinned(t *testing.T) {
 
 // TestEveryImageHasAnAirGapStandIn keeps hack/airgap in step with Pinned: an air-gapped engine
 // (and make test-engine) needs a stand-in for every image the module and the Dockerfiles pull,
-// and its README table names the upstream image each recipe stands in for.
+// and its README table names the upstream image each recipe stands in for, by tag (a digest
+// renovate.json pins is upstream's, which no stand-in has).
 func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
 	data, err := os.ReadFile("../../hack/airgap/README.md")
 	if err != nil {
@@ -123,11 +124,33 @@ func TestEveryImageHasAnAirGapStandIn(t *testing.T) {
 		rows[m[1]] = true
 	}
 	for _, ref := range Pinned {
-		if !rows[ref] {
-			t.Errorf("hack/airgap/README.md has no stand-in row for %s", ref)
+		if !rows[withoutDigest(ref)] {
+			t.Errorf("hack/airgap/README.md has no stand-in row for %s", withoutDigest(ref))
 		}
 	}
 	if len(rows) != len(Pinned) {
 		t.Errorf("hack/airgap/README.md lists %d stand-ins, ci/toolimages pins %d images", len(rows), len(Pinned))
 	}
+}
+
+// TestToolNodeIsTheNodeImage keeps scripts/tool-node.sh (the Node of make test, CI and the
+// stand-ins) on the Node version of the image the Dockerfile builds with and the module tests in.
+func TestToolNodeIsTheNodeImage(t *testing.T) {
+	data, err := os.ReadFile("../../scripts/tool-node.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^version=(\S+)$`).FindStringSubmatch(string(data))
+	if m == nil {
+		t.Fatal("scripts/tool-node.sh has no version= line")
+	}
+	if want := "node:" + m[1] + "-bookworm-slim"; withoutDigest(Node) != want {
+		t.Errorf("scripts/tool-node.sh installs Node %s, ci/toolimages pins %s (want %s)", m[1], Node, want)
+	}
+}
+
+// withoutDigest is an image reference without the @sha256:... a pin may carry.
+func withoutDigest(ref string) string {
+	name, _, _ := strings.Cut(ref, "@")
+	return name
 }

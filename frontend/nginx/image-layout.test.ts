@@ -11,6 +11,7 @@ const root = join(import.meta.dirname, "..");
 const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
 const nginxConf = readFileSync(join(root, "nginx", "nginx.conf"), "utf8");
 const template = readFileSync(join(root, "nginx", "templates", "conf.d", "taskboard.conf.template"), "utf8");
+const defaultConf = readFileSync(join(root, "nginx", "default.conf"), "utf8");
 
 function env(name: string): string | undefined {
   return new RegExp(`\\b${name}=(\\S+)`).exec(dockerfile)?.[1];
@@ -18,6 +19,22 @@ function env(name: string): string | undefined {
 
 /** The final stage: everything after the last FROM. */
 const finalStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+/** The build stage: everything before it. */
+const buildStage = dockerfile.slice(0, dockerfile.lastIndexOf("\nFROM "));
+
+/**
+ * Checks that the runtime stage copies a file or folder of the context to `dest` the way every
+ * runtime file is copied: from the build stage's /runtime, where the build stage copied `source`
+ * to the same path, owned by root.
+ */
+function expectRuntimeCopy(source: string, dest: string) {
+  const staged = `/runtime${dest}`.replace(/\/$/, "");
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  expect(finalStage).toMatch(
+    new RegExp(`^COPY --from=build --chown=0:0 (--chmod=0644 )?${esc(staged)}${dest.endsWith("/") ? "/" : ""} ${esc(dest)}$`, "m"),
+  );
+  expect(buildStage).toMatch(new RegExp(`\\bcp (-r )?${esc(source)} ${esc(staged)}(\\s|$)`, "m"));
+}
 
 describe("frontend image layout", () => {
   it("runs a pinned unprivileged nginx as user 101 on port 8080", () => {
@@ -29,11 +46,30 @@ describe("frontend image layout", () => {
   });
 
   it("renders the template under /tmp and nginx.conf includes exactly that file", () => {
-    expect(finalStage).toMatch(/^COPY nginx\/templates\/ \/etc\/nginx\/templates\/$/m);
+    expectRuntimeCopy("nginx/templates", "/etc/nginx/templates/");
     expect(env("NGINX_ENVSUBST_OUTPUT_DIR")).toBe("/tmp");
     // templates/conf.d/taskboard.conf.template -> $OUTPUT_DIR/conf.d/taskboard.conf
     expect(nginxConf).toMatch(/^\s*include \/tmp\/conf\.d\/taskboard\.conf;$/m);
-    expect(finalStage).toMatch(/^COPY nginx\/nginx\.conf \/etc\/nginx\/nginx\.conf$/m);
+    expectRuntimeCopy("nginx/nginx.conf", "/etc/nginx/nginx.conf");
+    expectRuntimeCopy("dist", "/usr/share/nginx/html/");
+  });
+
+  it("runs no RUN in the runtime stage, so that building it for another platform needs no emulation", () => {
+    expect(finalStage).not.toMatch(/^\s*RUN\b/im);
+    expect(finalStage).not.toMatch(/^\s*ONBUILD\b/im);
+    // Everything the runtime stage adds comes from the build stage, where it was laid out with
+    // its modes (files 0644, directories 0755), owned by root: read-only to nginx's user 101.
+    const copies = [...finalStage.matchAll(/^\s*(COPY|ADD)\b.*$/gim)].map((m) => m[0]);
+    expect(copies.length).toBeGreaterThan(0);
+    for (const line of copies) expect(line).toMatch(/^COPY --from=build --chown=0:0 /);
+    expect(buildStage).toMatch(/&& chmod -R u=rwX,go=rX \/runtime$/m);
+  });
+
+  it("keeps the base image's default server out: its default.conf is overwritten by one with no server", () => {
+    expectRuntimeCopy("nginx/default.conf", "/etc/nginx/conf.d/default.conf");
+    const directives = defaultConf.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+    expect(directives).toEqual([]);
+    expect(nginxConf).not.toMatch(/conf\.d\/\*/);
   });
 
   it("substitutes BACKEND_URL only, with the compose/chart default", () => {

@@ -8,16 +8,18 @@
 #              cluster-<key>; commit and build time "unknown" (the Dockerfile's defaults). No
 #              HEALTHCHECK (Docker's, not in OCI's config; the chart probes /healthz and /readyz).
 #   frontend   what frontend/Dockerfile builds: the Vite build (`npm ci`, `npm run build` with
-#              VITE_APP_VERSION, in a copy of frontend/ with the host's Node, the Dockerfile's
-#              node:20.20.2 and npm 11) on hack/airgap's nginx-unprivileged stand-in, without its
-#              conf.d/default.conf, with nginx/nginx.conf, nginx/templates/ and dist/ as the
-#              Dockerfile copies them, USER 101, the Dockerfile's ENV, EXPOSE 8080 and labels.
+#              VITE_APP_VERSION, in a copy of frontend/ with scripts/tool-node.sh's Node, the
+#              Dockerfile's node:24.22.3 and its bundled npm) on hack/airgap's nginx-unprivileged
+#              stand-in, with nginx/nginx.conf, nginx/default.conf (over the base's
+#              conf.d/default.conf), nginx/templates/ and dist/ as the Dockerfile copies them,
+#              USER 101, the Dockerfile's ENV, EXPOSE 8080 and labels.
 #   versitygw  the S3 server of the backup drill: scripts/tool-versitygw.sh's static binary at
 #              /usr/local/bin/versitygw on the same base, USER 65532:65532, EXPOSE 7070.
 # Each lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-cluster-images/<name>/ (oci/, digest,
 # ref, key) and is rebuilt only when its key changes: for backend, every file under backend/ but
-# tests, testdata and Markdown, with go.mod and go.sum; for both, the base recipe, hack/airgap's lib*.sh, mkimage's
-# source and this script. Prints one line per image: NAME built|cached DIGEST DIR.
+# tests, testdata and Markdown, with go.mod and go.sum; for frontend, frontend/ (but node_modules,
+# dist, tests and Markdown), the stand-in's files and scripts/tool-node.sh; for all, the base
+# recipe, hack/airgap's lib*.sh, mkimage's source and this script. Prints one line per image: NAME built|cached DIGEST DIR.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -37,7 +39,7 @@ key_files() {
   case "$1" in
     backend) (cd "$ROOT" && echo go.mod && echo go.sum && find backend -type f ! -name '*_test.go' ! -name '*.md' ! -path '*/testdata/*') ;;
     versitygw) echo scripts/tool-versitygw.sh ;;
-    frontend) echo hack/airgap/images/nginx-unprivileged.sh
+    frontend) echo hack/airgap/images/nginx-unprivileged.sh; echo scripts/tool-node.sh
       (cd "$ROOT" && find hack/airgap/images/files/nginx-unprivileged frontend -path frontend/node_modules -prune -o \
         -path frontend/dist -prune -o -path frontend/test-results -prune -o -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -name '*.md' -print) ;;
   esac
@@ -92,17 +94,28 @@ EOF
 }
 
 recipe_frontend() {
-  local work=$1 key=$2 src=$1/src
+  local work=$1 key=$2 src=$1/src node_bin
   mkdir -p "$src" "$work/rootfs2/etc/nginx" "$work/rootfs2/usr/share/nginx"
   (cd "$ROOT/frontend" && tar --exclude=./node_modules --exclude=./dist --exclude=./test-results -cf - .) | tar -C "$src" -xf -
-  (cd "$src" && npm ci --no-audit --no-fund --loglevel=error && VITE_APP_VERSION="cluster-$key" npm run build) >"$work/npm.log" 2>&1 ||
+  node_bin=$(bash "$ROOT/scripts/tool-node.sh")
+  (cd "$src" && export PATH="$node_bin:$PATH" && npm ci --no-audit --no-fund --loglevel=error && VITE_APP_VERSION="cluster-$key" npm run build) >"$work/npm.log" 2>&1 ||
     { tail -30 "$work/npm.log" >&2; return 1; }
-  # the Dockerfile's RUN rm -f /etc/nginx/conf.d/default.conf, done to the base's files
-  rm -f "$work/rootfs/etc/nginx/conf.d/default.conf"
+  # The Dockerfile's /runtime files, as its runtime stage (no RUN) COPYs them over the base: a
+  # layer of their own, root-owned, files 0644 and directories 0755; nginx/default.conf, which
+  # has no server, overwrites the base's conf.d/default.conf. The parent directories the base
+  # already has keep the base's owner and mode (a COPY does not change them).
+  mkdir -p "$work/rootfs2/etc/nginx/conf.d"
   install -m 0644 "$src/nginx/nginx.conf" "$work/rootfs2/etc/nginx/nginx.conf"
+  install -m 0644 "$src/nginx/default.conf" "$work/rootfs2/etc/nginx/conf.d/default.conf"
   cp -r "$src/nginx/templates" "$work/rootfs2/etc/nginx/templates"
   cp -r "$src/dist" "$work/rootfs2/usr/share/nginx/html"
   chmod -R u=rwX,go=rX "$work/rootfs2"
+  chown -R 0:0 "$work/rootfs2"
+  local d
+  for d in etc etc/nginx etc/nginx/conf.d usr usr/share usr/share/nginx; do
+    chown --reference="$work/rootfs/$d" "$work/rootfs2/$d"
+    chmod --reference="$work/rootfs/$d" "$work/rootfs2/$d"
+  done
   python3 - "$work/base.conf" "$key" >"$work/image.conf" <<'PY'
 import json, sys
 conf = json.load(open(sys.argv[1]))

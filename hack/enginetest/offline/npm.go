@@ -49,7 +49,7 @@ type npmWant struct {
 }
 
 // PrepareNpm downloads into cacheDir every tarball the package-lock.json files install, and the
-// extra packages given as "name@version" (e.g. "npm@11.19.1" for `npm install --global npm@...`),
+// extra packages given as "name@version" (e.g. "npm@11.19.1", for a stage that runs `npm install --global`),
 // verifying each against the lockfile's integrity (or the registry's, for extras). It writes
 // the index the Npm handler serves from. Tarballs already in cacheDir are verified, not fetched.
 func PrepareNpm(cacheDir string, lockfiles []string, extra []string) error {
