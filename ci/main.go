@@ -115,7 +115,7 @@ func New(
 	// covers everything .gitignore hides, since the engine does not read .gitignore (a test
 	// keeps the two together).
 	// +defaultPath="/"
-	// +ignore=[".git", "bin", "dist", "frontend/dist", "**/node_modules", "reports", ".cache", "**/*.test", "**/*.out", "**/.env", "frontend/**/node_modules", "frontend/**/dist", "frontend/e2e/artifacts", "frontend/**/reports", "frontend/**/*.tsbuildinfo"]
+	// +ignore=[".git", "bin", "dist", "frontend/dist", "**/node_modules", "reports", ".cache", "**/*.test", "ci/pipeline", "**/*.out", "**/.env", "frontend/**/node_modules", "frontend/**/dist", "frontend/e2e/artifacts", "frontend/**/reports", "frontend/**/*.tsbuildinfo"]
 	source *dagger.Directory,
 	// GOPROXY for Go module downloads (tests, backend image build); go.sum still checks every
 	// module.

@@ -8,7 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -137,11 +140,12 @@ func TestKyvernoAdmission(t *testing.T) {
 	// signed, unsigned, signed by the other key; the signed image as :latest too
 	images := pushTestImages(t, root, regHost, caFile, "taskboard-backend", map[string]string{
 		"signed": "signed", "unsigned": "unsigned", "otherkey": "otherkey", "latest": "signed",
-		"offlog": "offlog", "unattested": "unattested"})
+		"offlog": "offlog", "unattested": "unattested", "outage": "outage"})
 	// Production's transparency log: the signed image is released as the release does (signature
 	// and every attestation, each in the log); the others each lack one thing.
 	tl := theLog(t, ctx, c, root, reg, regHost, caFile)
 	cosignRelease(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["signed"], tl, releaseAttestations(t, root))
+	cosignRelease(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["outage"], tl, releaseAttestations(t, root))
 	cosignRelease(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["unattested"], tl, nil)
 	cosignSign(t, cosign, caFile, release, regHost+"/taskboard-backend@"+images["offlog"])
 	cosignSign(t, cosign, caFile, other, regHost+"/taskboard-backend@"+images["otherkey"])
@@ -155,16 +159,26 @@ func TestKyvernoAdmission(t *testing.T) {
 
 	ns := appNamespace
 	t.Cleanup(func() {
-		for _, name := range []string{"admission-signed", "admission-unsigned", "admission-otherkey", "admission-offlog", "admission-unattested", "admission-latest", "admission-nolimits", "admission-privileged"} {
+		for _, name := range []string{"admission-signed", "admission-unsigned", "admission-otherkey", "admission-offlog", "admission-unattested", "admission-latest", "admission-nolimits", "admission-privileged", "admission-outage"} {
 			_ = c.kube.AppsV1().Deployments(ns).Delete(context.Background(), name, metav1.DeleteOptions{})
 		}
 	})
 
 	t.Run("admitted/signed", func(t *testing.T) {
-		d := testDeployment("admission-signed", repo+":signed", nil)
-		if _, err := createOrReplace(ctx, c, d); err != nil {
-			t.Fatalf("refused: %v", err)
-		}
+		// Right after a policy change the admission controller's replicas may not all hold it yet:
+		// one that does not leaves the tag unpinned (its mutating webhook), one that does then
+		// refuses it for having no digest. Such refusals are counted and logged with the time
+		// until the Deployment is admitted; more than 30 s of them fails.
+		var refusals []string
+		start := time.Now()
+		waitFor(t, "Deployment admission-signed admitted", 30*time.Second, func() (bool, string, error) {
+			if _, err := createOrReplace(ctx, c, testDeployment("admission-signed", repo+":signed", nil)); err != nil {
+				refusals = append(refusals, fmt.Sprintf("%s: %s", time.Since(start).Round(100*time.Millisecond), short(err.Error())))
+				return false, short(err.Error()), nil
+			}
+			return true, "", nil
+		})
+		t.Logf("admitted %s after the policies were ready; %d refusals before: %s", time.Since(start).Round(100*time.Millisecond), len(refusals), strings.Join(refusals, " | "))
 		var pod *corev1.Pod
 		waitFor(t, "a pod of Deployment admission-signed Ready", 3*time.Minute, func() (bool, string, error) {
 			pods, err := c.kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=admission-signed"})
@@ -268,6 +282,61 @@ func TestKyvernoAdmission(t *testing.T) {
 				name, tc.policy, rsEvents(ctx, c, ns, name), podsState(ctx, c, ns, "app="+name))
 		})
 	}
+
+	// The registry down: Kyverno cannot read the signature of an image it has not verified yet
+	// (released in full, as the signed one), and the policies fail closed (failurePolicy Fail):
+	// the Deployment is refused while the registry is stopped, and admitted once it is back.
+	t.Run("refused/registry-down", func(t *testing.T) {
+		resume := stopRegistry(t)
+		start := time.Now()
+		_, err := createOrReplace(ctx, c, testDeployment("admission-outage", repo+":outage", nil))
+		took := time.Since(start)
+		resume()
+		if err == nil {
+			t.Fatalf("Deployment admission-outage was admitted while the registry was stopped")
+		}
+		t.Logf("refused with the registry stopped, after %s: %s", took.Round(100*time.Millisecond), short(err.Error()))
+		waitFor(t, "Deployment admission-outage admitted with the registry back", 2*time.Minute, func() (bool, string, error) {
+			if _, err := createOrReplace(ctx, c, testDeployment("admission-outage", repo+":outage", nil)); err != nil {
+				return false, short(err.Error()), nil
+			}
+			return true, "", nil
+		})
+	})
+}
+
+// stopRegistry stops (SIGSTOP) the node's registry of make test-cluster's own cluster, as an outage
+// that leaves connections hanging; the function it returns resumes it (and so does the test's end).
+// On another cluster the registry is not this test's to stop: the case is skipped, saying so.
+func stopRegistry(t *testing.T) (resume func()) {
+	t.Helper()
+	ca := os.Getenv("TASKBOARD_CLUSTER_CA")
+	if os.Getenv("TASKBOARD_CLUSTER_NS_PID") == "" || ca == "" {
+		t.Skip("the registry outage needs make test-cluster's own cluster, whose registry it stops")
+	}
+	config := filepath.Join(filepath.Dir(filepath.Dir(ca)), "registry", "config.yml") // state/pki/ca.crt
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	pid := 0
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
+		if len(args) == 3 && filepath.Base(args[0]) == "registry" && args[1] == "serve" && args[2] == config {
+			pid, _ = strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		}
+	}
+	if pid == 0 {
+		t.Fatalf("no process runs registry serve %s", config)
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	resume = func() { once.Do(func() { syscall.Kill(pid, syscall.SIGCONT) }) }
+	t.Cleanup(resume)
+	return resume
 }
 
 // idle scales to zero the Deployments of ns that have no replica Ready, and removes at once their
