@@ -192,7 +192,6 @@ func TestArgoCDGitOps(t *testing.T) {
 		t.Logf("git revert to every pod Ready on the first release's digests: %s after the push", took.Round(100*time.Millisecond))
 	})
 
-
 	t.Logf("pods in %s: %s", appNamespace, podsState(ctx, c, appNamespace))
 	t.Logf("timings: Argo CD ready %s after install.yaml was applied; bootstrap to both Applications Synced %s; values commit to Synced %s",
 		argoReady.Round(time.Second), synced.Round(time.Second), commitToSynced.Round(time.Second))
