@@ -61,43 +61,46 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r Pipeline) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source             *dagger.Directory
-		GoProxy            string
-		NpmRegistry        string
-		KubernetesSchemas  string
-		CRDSchemas         string
-		Severity           string
-		IgnoreUnfixed      bool
-		TrivyDB            string
-		TrivyDBInsecure    bool
-		KubernetesVersion  string
-		SkipKinds          []string
-		GoPackages         []string
-		RegistryKind       string
-		RegistryAddress    string
-		RegistryUsername   string
-		RegistryPassword   *dagger.Secret
-		EcrNamespace       string
-		AwsAccountID       string
-		AwsRegion          string
-		AwsAccessKeyID     *dagger.Secret
-		AwsSecretAccessKey *dagger.Secret
-		AwsSessionToken    *dagger.Secret
-		CosignKey          *dagger.Secret
-		CosignPassword     *dagger.Secret
-		RekorURL           string
-		SourceRepository   string
-		BuilderID          string
-		Invocation         string
-		PolicyValues       []string
-		AppValues          []string
-		GitRepoURL         string
-		GitToken           *dagger.Secret
-		GitBranch          string
-		GitUsername        string
-		GitAuthor          string
-		ValuesPath         string
-		GitCACertificate   *dagger.File
+		Source              *dagger.Directory
+		GoProxy             string
+		NpmRegistry         string
+		KubernetesSchemas   string
+		CRDSchemas          string
+		Severity            string
+		IgnoreUnfixed       bool
+		TrivyDB             string
+		TrivyDBInsecure     bool
+		KubernetesVersion   string
+		SkipKinds           []string
+		GoPackages          []string
+		RegistryKind        string
+		RegistryAddress     string
+		RegistryUsername    string
+		RegistryPassword    *dagger.Secret
+		EcrNamespace        string
+		AwsAccountID        string
+		AwsRegion           string
+		AwsRoleARN          string
+		AwsWebIdentityToken *dagger.Secret
+		AwsSessionDuration  string
+		AwsAccessKeyID      *dagger.Secret
+		AwsSecretAccessKey  *dagger.Secret
+		AwsSessionToken     *dagger.Secret
+		CosignKey           *dagger.Secret
+		CosignPassword      *dagger.Secret
+		RekorURL            string
+		SourceRepository    string
+		BuilderID           string
+		Invocation          string
+		PolicyValues        []string
+		AppValues           []string
+		GitRepoURL          string
+		GitToken            *dagger.Secret
+		GitBranch           string
+		GitUsername         string
+		GitAuthor           string
+		ValuesPath          string
+		GitCACertificate    *dagger.File
 	}
 	concrete.Source = r.Source
 	concrete.GoProxy = r.GoProxy
@@ -118,6 +121,9 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.EcrNamespace = r.EcrNamespace
 	concrete.AwsAccountID = r.AwsAccountID
 	concrete.AwsRegion = r.AwsRegion
+	concrete.AwsRoleARN = r.AwsRoleARN
+	concrete.AwsWebIdentityToken = r.AwsWebIdentityToken
+	concrete.AwsSessionDuration = r.AwsSessionDuration
 	concrete.AwsAccessKeyID = r.AwsAccessKeyID
 	concrete.AwsSecretAccessKey = r.AwsSecretAccessKey
 	concrete.AwsSessionToken = r.AwsSessionToken
@@ -141,43 +147,46 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 
 func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source             *dagger.Directory
-		GoProxy            string
-		NpmRegistry        string
-		KubernetesSchemas  string
-		CRDSchemas         string
-		Severity           string
-		IgnoreUnfixed      bool
-		TrivyDB            string
-		TrivyDBInsecure    bool
-		KubernetesVersion  string
-		SkipKinds          []string
-		GoPackages         []string
-		RegistryKind       string
-		RegistryAddress    string
-		RegistryUsername   string
-		RegistryPassword   *dagger.Secret
-		EcrNamespace       string
-		AwsAccountID       string
-		AwsRegion          string
-		AwsAccessKeyID     *dagger.Secret
-		AwsSecretAccessKey *dagger.Secret
-		AwsSessionToken    *dagger.Secret
-		CosignKey          *dagger.Secret
-		CosignPassword     *dagger.Secret
-		RekorURL           string
-		SourceRepository   string
-		BuilderID          string
-		Invocation         string
-		PolicyValues       []string
-		AppValues          []string
-		GitRepoURL         string
-		GitToken           *dagger.Secret
-		GitBranch          string
-		GitUsername        string
-		GitAuthor          string
-		ValuesPath         string
-		GitCACertificate   *dagger.File
+		Source              *dagger.Directory
+		GoProxy             string
+		NpmRegistry         string
+		KubernetesSchemas   string
+		CRDSchemas          string
+		Severity            string
+		IgnoreUnfixed       bool
+		TrivyDB             string
+		TrivyDBInsecure     bool
+		KubernetesVersion   string
+		SkipKinds           []string
+		GoPackages          []string
+		RegistryKind        string
+		RegistryAddress     string
+		RegistryUsername    string
+		RegistryPassword    *dagger.Secret
+		EcrNamespace        string
+		AwsAccountID        string
+		AwsRegion           string
+		AwsRoleARN          string
+		AwsWebIdentityToken *dagger.Secret
+		AwsSessionDuration  string
+		AwsAccessKeyID      *dagger.Secret
+		AwsSecretAccessKey  *dagger.Secret
+		AwsSessionToken     *dagger.Secret
+		CosignKey           *dagger.Secret
+		CosignPassword      *dagger.Secret
+		RekorURL            string
+		SourceRepository    string
+		BuilderID           string
+		Invocation          string
+		PolicyValues        []string
+		AppValues           []string
+		GitRepoURL          string
+		GitToken            *dagger.Secret
+		GitBranch           string
+		GitUsername         string
+		GitAuthor           string
+		ValuesPath          string
+		GitCACertificate    *dagger.File
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -202,6 +211,9 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.EcrNamespace = concrete.EcrNamespace
 	r.AwsAccountID = concrete.AwsAccountID
 	r.AwsRegion = concrete.AwsRegion
+	r.AwsRoleARN = concrete.AwsRoleARN
+	r.AwsWebIdentityToken = concrete.AwsWebIdentityToken
+	r.AwsSessionDuration = concrete.AwsSessionDuration
 	r.AwsAccessKeyID = concrete.AwsAccessKeyID
 	r.AwsSecretAccessKey = concrete.AwsSecretAccessKey
 	r.AwsSessionToken = concrete.AwsSessionToken
@@ -676,6 +688,13 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*Pipeline).SmokeTest(&parent, ctx)
+		case "StageInputs":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			return (*Pipeline).StageInputs(&parent, ctx)
 		case "Test":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -990,7 +1009,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg goPackages", err))
 				}
 			}
-			return (*Pipeline).WithValidation(&parent, kubernetesVersion, skipKinds, goPackages), nil
+			return (*Pipeline).WithValidation(&parent, kubernetesVersion, skipKinds, goPackages)
 		case "Yaml":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -6,8 +6,12 @@ import (
 	"dagger/pipeline/toolimages"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
+
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/stageinputs"
 
 	"dagger/pipeline/summary"
 	"dagger/pipeline/testreports"
@@ -69,6 +73,10 @@ func scriptResult(what, logName, script string, res execResult) stageResult {
 }
 
 func (p *Pipeline) testBackend(ctx context.Context) stageResult {
+	inputs, err := stageinputs.GoPackages(p.GoPackages)
+	if err != nil {
+		return stageResult{err: err}
+	}
 	pg := postgresService(testDatabase)
 	// The tests run in the PostgreSQL image with the Go toolchain copied in: the tests that stop
 	// and restart their own clusters need the server binaries and the postgres user, and nothing
@@ -79,8 +87,8 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithEnvVariable("PATH", "/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").
 		WithServiceBinding("postgres", pg).
-		WithEnvVariable("TEST_DATABASE_URL", "postgres://taskboard:taskboard-test@postgres:5432/"+testDatabase+"?sslmode=disable").
-		WithMountedDirectory("/src", p.Source).
+		WithEnvVariable("TEST_DATABASE_URL", testDatabaseURL).
+		WithMountedDirectory("/src", p.inputs(inputs)).
 		WithWorkdir("/src")
 	g := testreports.GoTest{
 		Dir: goReportsPath, JUnit: testreports.JUnitGoBackend, Cobertura: testreports.CoberturaGoBackend,
@@ -90,6 +98,12 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 	res.details += "; the backup drill (versitygw) left to make test"
 	return res
 }
+
+// testDatabaseURL is the test service's URL. Its application_name names the server image: Go's
+// test cache keys a cached result on the environment the tests read, so a new PostgreSQL reruns
+// every test that uses it.
+var testDatabaseURL = "postgres://taskboard:taskboard-test@postgres:5432/" + testDatabase +
+	"?sslmode=disable&application_name=" + url.QueryEscape("taskboard-tests "+toolimages.Postgres)
 
 // backupDrillTests need versitygw, an S3 server that scripts/tool-versitygw.sh compiles from the
 // Go module proxy (minutes, and modules the root go.mod does not list, so an offline GOPROXY
@@ -110,12 +124,17 @@ func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	if err != nil {
 		return stageResult{err: err}
 	}
-	c := p.goContainer().
-		WithFile("/usr/local/bin/kyverno", kyverno).
-		WithEnvVariable("KYVERNO_BIN", "/usr/local/bin/kyverno").
-		WithFile("/usr/local/bin/trivy", trivyContainer().File("/usr/local/bin/trivy")).
-		WithEnvVariable("TRIVY_BIN", "/usr/local/bin/trivy").
-		WithMountedDirectory("/src", p.Source).
+	c := p.goContainer()
+	for _, tool := range []struct {
+		env, name string
+		file      *dagger.File
+	}{{"KYVERNO_BIN", "kyverno", kyverno}, {"TRIVY_BIN", "trivy", trivyContainer().File("/usr/local/bin/trivy")}} {
+		if c, err = withToolAtDigestPath(ctx, c, tool.env, tool.name, tool.file); err != nil {
+			return stageResult{err: err}
+		}
+	}
+	c = c.
+		WithMountedDirectory("/src", p.inputs(stageinputs.Module)).
 		WithWorkdir("/src/ci").
 		// As in make test-ci: the generated bindings want a session address at init, never used.
 		WithEnvVariable("DAGGER_SESSION_PORT", "0").
@@ -128,11 +147,23 @@ func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	return res
 }
 
+// withToolAtDigestPath puts a tool's binary at a path named by its digest, in the variable the
+// tests read: Go's test cache keys a cached result on that variable, so a new binary reruns the
+// tests that use it.
+func withToolAtDigestPath(ctx context.Context, c *dagger.Container, env, name string, file *dagger.File) (*dagger.Container, error) {
+	digest, err := file.Digest(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	path := "/opt/tools/" + strings.ReplaceAll(digest, ":", "-") + "/" + name
+	return c.WithFile(path, file).WithEnvVariable(env, path), nil
+}
+
 func (p *Pipeline) testFrontend(ctx context.Context) stageResult {
 	// Copied, not mounted: the reports the tests write are read back from the container. The
 	// tests run before lint, so that a lint error still leaves their JUnit for the Tests tab.
 	c := p.nodeContainer().
-		WithDirectory("/src", p.Source.Directory("frontend")).
+		WithDirectory("/src", p.inputs(stageinputs.Frontend).Directory("frontend")).
 		WithWorkdir("/src").
 		WithEnvVariable("CI", "true")
 	return runFrontendTests(ctx, c, "frontend checks", "test-frontend.log",

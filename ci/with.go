@@ -7,6 +7,7 @@ import (
 
 	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/stageinputs"
 	"dagger/pipeline/trivyreport"
 )
 
@@ -78,10 +79,16 @@ func (p *Pipeline) WithValidation(
 	// resource is listed in the report.
 	// +optional
 	skipKinds []string,
-	// Packages of the root Go module to test; ./backend/... unless given.
+	// Packages of the root Go module to test, as ./dir/... or ./dir; ./backend/... unless
+	// given. The test stage mounts go.mod, go.sum and each pattern's top directory only.
 	// +optional
 	goPackages []string,
-) *Pipeline {
+) (*Pipeline, error) {
+	if len(goPackages) > 0 {
+		if _, err := stageinputs.GoPackages(goPackages); err != nil {
+			return nil, fmt.Errorf("with-validation --go-packages: %w", err)
+		}
+	}
 	c := *p
 	c.KubernetesVersion = cmp.Or(kubernetesVersion, p.KubernetesVersion)
 	if len(skipKinds) > 0 {
@@ -90,7 +97,7 @@ func (p *Pipeline) WithValidation(
 	if len(goPackages) > 0 {
 		c.GoPackages = goPackages
 	}
-	return &c
+	return &c, nil
 }
 
 // WithEcr releases to Amazon ECR as an IAM role, assumed with the pipeline's OIDC token

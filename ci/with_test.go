@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -32,12 +33,29 @@ func TestDefaultSourceRepositoryIsThePolicysDefault(t *testing.T) {
 	}
 }
 
+// --go-packages decides what the test stage mounts: a pattern it cannot map to directories is
+// refused when given, naming the flag, not when the tests run.
+func TestWithValidationRefusesPackagesOutsideTheRepository(t *testing.T) {
+	p := New(nil, "", "", "", "")
+	for _, bad := range []string{"backend/...", "../other/...", "github.com/x/y"} {
+		_, err := p.WithValidation("", nil, []string{bad})
+		if err == nil || !strings.Contains(err.Error(), "--go-packages") {
+			t.Errorf("with-validation --go-packages %s: %v", bad, err)
+		}
+	}
+}
+
 // A with-* method given an empty value keeps the current one (docs/PIPELINE.md), except the
 // three that replace a whole setting.
 func TestWithEmptyValuesKeepTheCurrentOnes(t *testing.T) {
 	p := New(nil, "", "", "", "")
-	p = p.WithValidation("1.31.0", []string{"ValidatingPolicy"}, []string{"./backend/internal/..."})
-	p = p.WithValidation("", nil, nil)
+	p, err := p.WithValidation("1.31.0", []string{"ValidatingPolicy"}, []string{"./backend/internal/..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = p.WithValidation("", nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	if p.KubernetesVersion != "1.31.0" || len(p.SkipKinds) != 1 || p.GoPackages[0] != "./backend/internal/..." {
 		t.Errorf("with-validation with nothing given changed the settings: %q %v %v", p.KubernetesVersion, p.SkipKinds, p.GoPackages)
 	}

@@ -24,8 +24,10 @@ type GoTest struct {
 	Skip string
 }
 
-// Script runs the packages' tests once under gotestsum, which writes the JUnit file and keeps
-// go test's JSON stream, then converts the coverage profile to Cobertura. It exits with go
+// Script runs the packages' tests under gotestsum, which writes the JUnit file and keeps go
+// test's JSON stream, then converts the coverage profile to Cobertura. Go's test cache is on
+// (no -count=1): a package whose code, and the files and environment its tests read, are
+// unchanged reports its earlier result, marked (cached), coverage included. It exits with go
 // test's status, after writing every report it could: a failing test still has its JUnit.
 // gotestsum and gocover-cobertura must be on PATH.
 func (g GoTest) Script() string {
@@ -34,7 +36,7 @@ func (g GoTest) Script() string {
 	return strings.Join([]string{
 		fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.Cobertura, g.JSON), " ")),
 		"status=0",
-		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -count=1 -coverprofile=%s%s %s || status=$?",
+		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -coverprofile=%s%s %s || status=$?",
 			path(g.JUnit), path(g.JSON), profile, g.skipFlag(), g.QuotedPackages()),
 		// A build failure leaves no profile: nothing to convert, and go test's status says why.
 		fmt.Sprintf("if [ -s %s ]; then gocover-cobertura < %s > %s; rm -f %s; fi", profile, profile, path(g.Cobertura), profile),

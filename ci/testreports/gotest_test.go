@@ -2,12 +2,14 @@ package testreports
 
 import (
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"dagger/pipeline/junit"
 )
@@ -73,29 +75,48 @@ func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out := t.TempDir()
-	g := GoTest{Dir: out, JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: GoTestJSONBackend, Packages: []string{"./..."}}
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	log, err := cmd.CombinedOutput()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("the script must exit 1 like go test with failing tests; got %v\n%s", err, log)
-	}
-
-	stream, err := os.ReadFile(filepath.Join(out, g.JSON))
-	if err != nil {
+	// A nonce makes the packages new to the build cache: the first run is not cached, the
+	// second is.
+	nonce := fmt.Sprintf("package other\n\nconst nonce = %q\n", t.Name()+time.Now().Format(time.RFC3339Nano))
+	if err := os.WriteFile(filepath.Join(src, "other", "nonce.go"), []byte(nonce), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run, err := GoCounts(stream)
-	if err != nil {
-		t.Fatal(err)
+	runScript := func() (GoTest, []byte, junit.Counts) {
+		out := t.TempDir()
+		g := GoTest{Dir: out, JUnit: JUnitGoBackend, Cobertura: CoberturaGoBackend, JSON: GoTestJSONBackend, Packages: []string{"./..."}}
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+		log, err := cmd.CombinedOutput()
+		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+			t.Fatalf("the script must exit 1 like go test with failing tests; got %v\n%s", err, log)
+		}
+		stream, err := os.ReadFile(filepath.Join(out, g.JSON))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := GoCounts(stream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run != (junit.Counts{Tests: 8, Failures: 3, Skipped: 1}) {
+			// TestAdd, TestDeliberateFailure, TestSkipped, TestTable + 3 subtests, TestOther; the
+			// failures are TestDeliberateFailure, TestTable and TestTable/n3.
+			t.Fatalf("go test -json reported %s; the fixture has 8 tests, 3 failures, 1 skipped", run)
+		}
+		return g, stream, run
 	}
-	if run != (junit.Counts{Tests: 8, Failures: 3, Skipped: 1}) {
-		// TestAdd, TestDeliberateFailure, TestSkipped, TestTable + 3 subtests, TestOther; the
-		// failures are TestDeliberateFailure, TestTable and TestTable/n3.
-		t.Fatalf("go test -json reported %s; the fixture has 8 tests, 3 failures, 1 skipped", run)
+	_, first, _ := runScript()
+	if strings.Contains(string(first), "(cached)") {
+		t.Fatal("the first run, on an empty build cache, reported a cached result")
 	}
+	// The second run takes the passing package from Go's test cache (a failing one always
+	// reruns) and still reports every test and writes its coverage.
+	g, second, run := runScript()
+	if !strings.Contains(string(second), "(cached)") {
+		t.Fatal("the second run reran the passing package: Go's test cache is off")
+	}
+	out := g.Dir
 
 	data, err := os.ReadFile(filepath.Join(out, g.JUnit))
 	if err != nil {

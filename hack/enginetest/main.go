@@ -8,6 +8,7 @@
 // containers at $ENGINE_GATEWAY. `make test-engine` sets both for the rig in ../shared/dagger-rig.
 //
 //	enginetest [-run REGEXP] [-repo DIR]   prepare the sources, serve them, run the scenarios
+//	enginetest -bench                      the figures of make bench-pipeline, beside their goals
 //	enginetest -cluster TARGET.json        the same, but one release into a Kubernetes cluster
 //	                                       (hack/cluster's make test-cluster-release asks for it)
 //	enginetest serve -state DIR ...        (internal) the servers, inside the engine's namespace
@@ -50,9 +51,13 @@ func main() {
 	run := flag.String("run", "", "run only the scenarios whose name matches this regexp")
 	repo := flag.String("repo", ".", "the repository checkout")
 	cluster := flag.String("cluster", "", "a cluster target (JSON): run only the release into that cluster")
+	bench := flag.Bool("bench", false, "measure the pipeline (make bench-pipeline) instead of testing it; run.sh empties the engine first")
 	flag.Parse()
 	root, err := filepath.Abs(*repo)
 	list := scenarios
+	if *bench {
+		list = benchScenarios
+	}
 	if err == nil && *cluster != "" {
 		var t *clusterTarget
 		if t, err = readClusterTarget(*cluster); err == nil {
@@ -83,6 +88,7 @@ type env struct {
 	rekorURL string
 	rekorKey []byte
 	timings  []string // "what: duration", printed at the end
+	figures  []figure // make bench-pipeline's, printed at the end beside their goals
 }
 
 func (e *env) timing(what string, d time.Duration) {
@@ -173,6 +179,9 @@ func runAll(repo, only string, scenarios []scenario) error {
 	}
 	if len(e.timings) > 0 {
 		fmt.Printf("timings: %s\n", strings.Join(e.timings, "; "))
+	}
+	if len(e.figures) > 0 {
+		printFigures(e.figures)
 	}
 	fmt.Printf("%d passed, %d failed\n", passed, failed)
 	if failed > 0 {

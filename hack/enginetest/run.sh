@@ -11,9 +11,23 @@
 #                   ghcr.io and gcr.io to; the stand-in images of hack/airgap are pushed there
 #                   (an air-gapped engine). Unset: the engine pulls the upstream images itself.
 # With the rig of ../shared/dagger-rig running (eval "$(rig.sh env)"), all three are found.
+#
+# run.sh -bench (make bench-pipeline) measures instead of testing, from an empty engine:
+#   ENGINE_RESET    command that restarts the engine the CLI reaches with an empty state (its
+#                   cache volumes and layers gone, as on a fresh hosted agent). Found for the rig.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rig="${DAGGER_RIG_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dagger-rig}"
+rig_sh="$root/../shared/dagger-rig/rig.sh"
+
+if [ "${1:-}" = -bench ]; then
+  if [ -z "${ENGINE_RESET:-}" ] && [ "${_EXPERIMENTAL_DAGGER_RUNNER_HOST:-}" = "unix://$rig/engine.sock" ] && [ -x "$rig_sh" ]; then
+    ENGINE_RESET="$rig_sh stop && rm -rf '$rig/state' && RIG_ENGINE_FLAGS='--config $root/hack/airgap/buildkitd.toml' $rig_sh start"
+  fi
+  [ -n "${ENGINE_RESET:-}" ] || { echo "set ENGINE_RESET to a command that restarts your Dagger engine with an empty state (see the header of $0)" >&2; exit 2; }
+  echo "bench-pipeline: emptying the engine: $ENGINE_RESET"
+  bash -c "$ENGINE_RESET"
+fi
 
 if [ "${_EXPERIMENTAL_DAGGER_RUNNER_HOST:-}" = "unix://$rig/engine.sock" ] && [ -z "${ENGINE_NETNS:-}" ]; then
   unshare_pid="$(cat "$rig/engine.pid")"

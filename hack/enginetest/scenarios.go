@@ -32,6 +32,8 @@ var scenarios = []scenario{
 	{"validate passes on the repository", validatePasses},
 	{"validate-reports exports status passed", validateReportsPass},
 	{"checks pass (dagger check)", checksPass},
+	{"stage inputs: a change reaches only the stages that read it", stageInputsHold},
+	{"two validates at once on one engine see only their own trees", concurrentValidates},
 	{"broken: a chart value outside the schema fails lint", brokenSchema},
 	{"broken: a :latest image fails policies", brokenLatest},
 	{"broken: a committed private key fails scan-fs", brokenPrivateKey},
