@@ -75,7 +75,7 @@ func main() {
 
 // env is what every scenario gets.
 type env struct {
-	repo    string       // the checkout
+	repo    string       // a snapshot of the checkout, taken when the run started
 	work    string       // scratch space for working copies and exports
 	state   string       // the serve process's state directory (git-ca.pem, control.sock)
 	public  string       // http://gateway:port of the serve process, as containers reach it
@@ -123,6 +123,12 @@ func runAll(repo, only string, scenarios []scenario) error {
 			os.RemoveAll(work)
 		}
 	}()
+	// The scenarios copy the repository as it is now: an edit during a long run (or a bench)
+	// must not reach a later scenario's copy, where it would also make the engine reload the module.
+	snapshot, err := workingCopy(repo, filepath.Join(work, "snapshot"))
+	if err != nil {
+		return fmt.Errorf("snapshot of %s: %w", repo, err)
+	}
 	state := filepath.Join(work, "state")
 	if err := os.MkdirAll(state, 0o755); err != nil {
 		return err
@@ -154,7 +160,7 @@ func runAll(repo, only string, scenarios []scenario) error {
 	sock := filepath.Join(state, "control.sock")
 	sources := sourceFlags(public, offline.KubeconformSchemaLocations(public+"/schemas"))
 	e := &env{
-		repo: repo, work: work, state: state, public: public, sources: sources, rekorURL: info.RekorURL, rekorKey: info.RekorKey, flags: append(cliArgs(sources), scanPolicy(public, trivyDBClean)...),
+		repo: snapshot, work: work, state: state, public: public, sources: sources, rekorURL: info.RekorURL, rekorKey: info.RekorKey, flags: append(cliArgs(sources), scanPolicy(public, trivyDBClean)...),
 		control: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
 		}}},
