@@ -206,6 +206,41 @@ func Run(t testing.TB, bin, dir string, args ...string) []byte {
 	return out
 }
 
+// RunArgv runs an argv the module builds (argv[0] is "trivy", as in the Trivy image) with the
+// pinned binary in dir and returns Trivy's log (its standard error); a failure ends the test.
+func RunArgv(t testing.TB, bin, dir string, argv []string) string {
+	t.Helper()
+	if len(argv) == 0 || argv[0] != "trivy" {
+		t.Fatalf("not a trivy command: %q", argv)
+	}
+	cmd := exec.Command(bin, argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_HOST=unix:///nonexistent")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+	}
+	return stderr.String()
+}
+
+// RunScript runs a shell script the module builds (sh -euc, as its containers do) with the pinned
+// binary first on PATH as "trivy" and env added, and returns its output and error.
+func RunScript(t testing.TB, bin, script string, env ...string) (string, error) {
+	t.Helper()
+	path := t.TempDir()
+	if err := os.Symlink(bin, filepath.Join(path, "trivy")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-euc", script)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_HOST=unix:///nonexistent",
+		"PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // ScanImage scans the image at ref (pushed by PushGoImage) for vulnerabilities, plus extra flags,
 // and returns the JSON report.
 func ScanImage(t testing.TB, bin, cacheDir, ref string, extra ...string) []byte {
