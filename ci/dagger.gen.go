@@ -61,43 +61,45 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r Pipeline) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source             *dagger.Directory
-		GoProxy            string
-		NpmRegistry        string
-		KubernetesSchemas  string
-		CRDSchemas         string
-		Severity           string
-		IgnoreUnfixed      bool
-		TrivyDB            string
-		TrivyDBInsecure    bool
-		KubernetesVersion  string
-		SkipKinds          []string
-		GoPackages         []string
-		RegistryKind       string
-		RegistryAddress    string
-		RegistryUsername   string
-		RegistryPassword   *dagger.Secret
-		EcrNamespace       string
-		AwsAccountID       string
-		AwsRegion          string
-		AwsAccessKeyID     *dagger.Secret
-		AwsSecretAccessKey *dagger.Secret
-		AwsSessionToken    *dagger.Secret
-		CosignKey          *dagger.Secret
-		CosignPassword     *dagger.Secret
-		RekorURL           string
-		SourceRepository   string
-		BuilderID          string
-		Invocation         string
-		PolicyValues       []string
-		AppValues          []string
-		GitRepoURL         string
-		GitToken           *dagger.Secret
-		GitBranch          string
-		GitUsername        string
-		GitAuthor          string
-		ValuesPath         string
-		GitCACertificate   *dagger.File
+		Source              *dagger.Directory
+		GoProxy             string
+		NpmRegistry         string
+		KubernetesSchemas   string
+		CRDSchemas          string
+		Severity            string
+		IgnoreUnfixed       bool
+		TrivyDB             string
+		TrivyDBInsecure     bool
+		TrivyChecks         string
+		TrivyChecksInsecure bool
+		KubernetesVersion   string
+		SkipKinds           []string
+		GoPackages          []string
+		RegistryKind        string
+		RegistryAddress     string
+		RegistryUsername    string
+		RegistryPassword    *dagger.Secret
+		EcrNamespace        string
+		AwsAccountID        string
+		AwsRegion           string
+		AwsAccessKeyID      *dagger.Secret
+		AwsSecretAccessKey  *dagger.Secret
+		AwsSessionToken     *dagger.Secret
+		CosignKey           *dagger.Secret
+		CosignPassword      *dagger.Secret
+		RekorURL            string
+		SourceRepository    string
+		BuilderID           string
+		Invocation          string
+		PolicyValues        []string
+		AppValues           []string
+		GitRepoURL          string
+		GitToken            *dagger.Secret
+		GitBranch           string
+		GitUsername         string
+		GitAuthor           string
+		ValuesPath          string
+		GitCACertificate    *dagger.File
 	}
 	concrete.Source = r.Source
 	concrete.GoProxy = r.GoProxy
@@ -108,6 +110,8 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.IgnoreUnfixed = r.IgnoreUnfixed
 	concrete.TrivyDB = r.TrivyDB
 	concrete.TrivyDBInsecure = r.TrivyDBInsecure
+	concrete.TrivyChecks = r.TrivyChecks
+	concrete.TrivyChecksInsecure = r.TrivyChecksInsecure
 	concrete.KubernetesVersion = r.KubernetesVersion
 	concrete.SkipKinds = r.SkipKinds
 	concrete.GoPackages = r.GoPackages
@@ -141,43 +145,45 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 
 func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source             *dagger.Directory
-		GoProxy            string
-		NpmRegistry        string
-		KubernetesSchemas  string
-		CRDSchemas         string
-		Severity           string
-		IgnoreUnfixed      bool
-		TrivyDB            string
-		TrivyDBInsecure    bool
-		KubernetesVersion  string
-		SkipKinds          []string
-		GoPackages         []string
-		RegistryKind       string
-		RegistryAddress    string
-		RegistryUsername   string
-		RegistryPassword   *dagger.Secret
-		EcrNamespace       string
-		AwsAccountID       string
-		AwsRegion          string
-		AwsAccessKeyID     *dagger.Secret
-		AwsSecretAccessKey *dagger.Secret
-		AwsSessionToken    *dagger.Secret
-		CosignKey          *dagger.Secret
-		CosignPassword     *dagger.Secret
-		RekorURL           string
-		SourceRepository   string
-		BuilderID          string
-		Invocation         string
-		PolicyValues       []string
-		AppValues          []string
-		GitRepoURL         string
-		GitToken           *dagger.Secret
-		GitBranch          string
-		GitUsername        string
-		GitAuthor          string
-		ValuesPath         string
-		GitCACertificate   *dagger.File
+		Source              *dagger.Directory
+		GoProxy             string
+		NpmRegistry         string
+		KubernetesSchemas   string
+		CRDSchemas          string
+		Severity            string
+		IgnoreUnfixed       bool
+		TrivyDB             string
+		TrivyDBInsecure     bool
+		TrivyChecks         string
+		TrivyChecksInsecure bool
+		KubernetesVersion   string
+		SkipKinds           []string
+		GoPackages          []string
+		RegistryKind        string
+		RegistryAddress     string
+		RegistryUsername    string
+		RegistryPassword    *dagger.Secret
+		EcrNamespace        string
+		AwsAccountID        string
+		AwsRegion           string
+		AwsAccessKeyID      *dagger.Secret
+		AwsSecretAccessKey  *dagger.Secret
+		AwsSessionToken     *dagger.Secret
+		CosignKey           *dagger.Secret
+		CosignPassword      *dagger.Secret
+		RekorURL            string
+		SourceRepository    string
+		BuilderID           string
+		Invocation          string
+		PolicyValues        []string
+		AppValues           []string
+		GitRepoURL          string
+		GitToken            *dagger.Secret
+		GitBranch           string
+		GitUsername         string
+		GitAuthor           string
+		ValuesPath          string
+		GitCACertificate    *dagger.File
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -192,6 +198,8 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.IgnoreUnfixed = concrete.IgnoreUnfixed
 	r.TrivyDB = concrete.TrivyDB
 	r.TrivyDBInsecure = concrete.TrivyDBInsecure
+	r.TrivyChecks = concrete.TrivyChecks
+	r.TrivyChecksInsecure = concrete.TrivyChecksInsecure
 	r.KubernetesVersion = concrete.KubernetesVersion
 	r.SkipKinds = concrete.SkipKinds
 	r.GoPackages = concrete.GoPackages
@@ -962,7 +970,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dbInsecure", err))
 				}
 			}
-			return (*Pipeline).WithScanPolicy(&parent, severity, ignoreUnfixed, dbRepository, dbInsecure)
+			var checksBundleRepository string
+			if inputArgs["checksBundleRepository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checksBundleRepository"]), &checksBundleRepository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checksBundleRepository", err))
+				}
+			}
+			var checksInsecure bool
+			if inputArgs["checksInsecure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checksInsecure"]), &checksInsecure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checksInsecure", err))
+				}
+			}
+			return (*Pipeline).WithScanPolicy(&parent, severity, ignoreUnfixed, dbRepository, dbInsecure, checksBundleRepository, checksInsecure)
 		case "WithValidation":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
