@@ -1,6 +1,10 @@
 package trivyreport
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
 
 // File names of the filesystem scan's reports.
 const (
@@ -60,6 +64,14 @@ func VersionArgs(cacheDir string) []string {
 // DBRepositoriesEnv is the variable DBSnapshotScript reads the DB repositories from (Trivy's
 // --db-repository list): a value, never part of the script's text.
 const DBRepositoriesEnv = "TRIVY_DB_REPOSITORIES"
+
+// DBCacheKey names the cache volume of a DB repository list (Trivy's --db-repository): Trivy
+// reuses a cached DB until its NextUpdate (pkg/db Client.NeedsUpdate) without asking where it
+// came from, so each list gets a volume of its own.
+func DBCacheKey(repositories string) string {
+	sum := sha256.Sum256([]byte(repositories))
+	return hex.EncodeToString(sum[:6])
+}
 
 // DBSnapshotScript downloads the vulnerability DB into cacheDir, which Trivy skips while the
 // cached DB is fresh, then copies it to snapshot/db for the scans to use offline: only db/, so

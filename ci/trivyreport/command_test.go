@@ -130,3 +130,10 @@ func TestEveryCommandBuilderIsChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestDBCacheKey(t *testing.T) {
+	a, b := DBCacheKey("mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"), DBCacheKey("db.example.com/trivy-db:2")
+	if len(a) != 12 || a == b || a != DBCacheKey("mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2") {
+		t.Fatalf("%q %q", a, b)
+	}
+}
