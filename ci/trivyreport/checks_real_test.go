@@ -1,21 +1,11 @@
 package trivyreport
 
 import (
-	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/static"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"dagger/pipeline/trivytest"
 )
@@ -109,53 +99,12 @@ func TestRealScanRunsTheEmbeddedChecks(t *testing.T) {
 	}
 }
 
-// pushBundle pushes a checks bundle holding bundleCheck to host, as trivy-checks releases it
-// (one tar.gz layer titled bundle.tar.gz, OPA media types), and returns its reference by digest.
-func pushBundle(t *testing.T, host string) string {
-	t.Helper()
-	var archive bytes.Buffer
-	zw := gzip.NewWriter(&archive)
-	tw := tar.NewWriter(zw)
-	body := []byte(bundleCheck)
-	if err := tw.WriteHeader(&tar.Header{Name: "policies/kubernetes/policies/test_0001.rego", Mode: 0o644,
-		Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tw.Write(body); err != nil {
-		t.Fatal(err)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	layer := static.NewLayer(archive.Bytes(), "application/vnd.cncf.openpolicyagent.layer.v1.tar+gzip")
-	img, err := mutate.Append(mutate.MediaType(empty.Image, types.OCIManifestSchema1),
-		mutate.Addendum{Layer: layer, Annotations: map[string]string{"org.opencontainers.image.title": "bundle.tar.gz"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img = mutate.ConfigMediaType(img, "application/vnd.cncf.openpolicyagent.config.v1+json")
-	tag, err := name.NewTag(host+"/trivy-checks:2.0.0", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(tag, img); err != nil {
-		t.Fatal(err)
-	}
-	d, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return host + "/trivy-checks@" + d.String()
-}
-
 // A bundle named by digest is downloaded once (ChecksSnapshotScript) and the scan, still with
 // --skip-check-update, runs its checks instead of the embedded ones.
 func TestRealChecksBundleSnapshot(t *testing.T) {
 	bin, host := trivytest.Binary(t), trivytest.Registry(t)
-	ref := pushBundle(t, host)
+	ref := trivytest.PushArtifact(t, host, "trivy-checks", "2.0.0",
+		trivytest.ChecksBundle(map[string][]byte{"policies/kubernetes/policies/test_0001.rego": []byte(bundleCheck)}))
 	if err := CheckChecksBundle(ref); err != nil {
 		t.Fatal(err)
 	}
