@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cmp"
+
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/trivyreport"
 )
@@ -11,7 +13,7 @@ import (
 // Trivy (package trivyreport says how Trivy chooses).
 func (p *Pipeline) trivyCache() *dagger.Directory {
 	cache := p.trivyDB()
-	if p.TrivyChecks == trivyreport.EmbeddedChecks {
+	if cmp.Or(p.TrivyChecks, trivyreport.EmbeddedChecks) == trivyreport.EmbeddedChecks {
 		return cache
 	}
 	return cache.WithDirectory(".", p.trivyChecks())
