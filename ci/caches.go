@@ -1,6 +1,9 @@
 package main
 
-import "dagger/pipeline/internal/dagger"
+import (
+	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/trivyreport"
+)
 
 // Cache volume names. Shared by every function of the module (validate and release) so that a
 // laptop or an agent with a warm engine reuses downloads; bump the suffix to start afresh.
@@ -36,9 +39,11 @@ func withNpmCache(c *dagger.Container) *dagger.Container {
 		WithEnvVariable("npm_config_cache", npmCachePath)
 }
 
-// withTrivyDBCache mounts the Trivy cache volume for the one exec that downloads the DB. LOCKED:
-// concurrent downloads queue instead of corrupting each other's files.
-func withTrivyDBCache(c *dagger.Container) *dagger.Container {
-	return c.WithMountedCache(trivyCachePath, dag.CacheVolume(CacheTrivyDB),
+// withTrivyDBCache mounts the Trivy cache volume of these DB repositories for the one exec that
+// downloads the DB. LOCKED: concurrent downloads queue instead of corrupting each other's files.
+// One volume per repository list (trivyreport.DBCacheKey): Trivy keeps a cached DB until its
+// NextUpdate whatever --db-repository says, so a shared volume would hide a new mirror or pin.
+func withTrivyDBCache(c *dagger.Container, repositories string) *dagger.Container {
+	return c.WithMountedCache(trivyCachePath, dag.CacheVolume(CacheTrivyDB+"-"+trivyreport.DBCacheKey(repositories)),
 		dagger.ContainerWithMountedCacheOpts{Sharing: dagger.CacheSharingModeLocked})
 }

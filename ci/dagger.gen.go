@@ -70,6 +70,8 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 		IgnoreUnfixed       bool
 		TrivyDB             string
 		TrivyDBInsecure     bool
+		TrivyChecks         string
+		TrivyChecksInsecure bool
 		KubernetesVersion   string
 		SkipKinds           []string
 		GoPackages          []string
@@ -111,6 +113,8 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.IgnoreUnfixed = r.IgnoreUnfixed
 	concrete.TrivyDB = r.TrivyDB
 	concrete.TrivyDBInsecure = r.TrivyDBInsecure
+	concrete.TrivyChecks = r.TrivyChecks
+	concrete.TrivyChecksInsecure = r.TrivyChecksInsecure
 	concrete.KubernetesVersion = r.KubernetesVersion
 	concrete.SkipKinds = r.SkipKinds
 	concrete.GoPackages = r.GoPackages
@@ -156,6 +160,8 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 		IgnoreUnfixed       bool
 		TrivyDB             string
 		TrivyDBInsecure     bool
+		TrivyChecks         string
+		TrivyChecksInsecure bool
 		KubernetesVersion   string
 		SkipKinds           []string
 		GoPackages          []string
@@ -201,6 +207,8 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.IgnoreUnfixed = concrete.IgnoreUnfixed
 	r.TrivyDB = concrete.TrivyDB
 	r.TrivyDBInsecure = concrete.TrivyDBInsecure
+	r.TrivyChecks = concrete.TrivyChecks
+	r.TrivyChecksInsecure = concrete.TrivyChecksInsecure
 	r.KubernetesVersion = concrete.KubernetesVersion
 	r.SkipKinds = concrete.SkipKinds
 	r.GoPackages = concrete.GoPackages
@@ -981,7 +989,21 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dbInsecure", err))
 				}
 			}
-			return (*Pipeline).WithScanPolicy(&parent, severity, ignoreUnfixed, dbRepository, dbInsecure)
+			var checksBundleRepository string
+			if inputArgs["checksBundleRepository"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checksBundleRepository"]), &checksBundleRepository)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checksBundleRepository", err))
+				}
+			}
+			var checksInsecure bool
+			if inputArgs["checksInsecure"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["checksInsecure"]), &checksInsecure)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg checksInsecure", err))
+				}
+			}
+			return (*Pipeline).WithScanPolicy(&parent, severity, ignoreUnfixed, dbRepository, dbInsecure, checksBundleRepository, checksInsecure)
 		case "WithValidation":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -33,6 +33,10 @@ type Pipeline struct {
 	TrivyDB string
 	// +private
 	TrivyDBInsecure bool
+	// +private
+	TrivyChecks string
+	// +private
+	TrivyChecksInsecure bool
 
 	// with-validation.
 	// +private

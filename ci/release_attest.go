@@ -11,6 +11,7 @@ import (
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
 	"dagger/pipeline/toolimages"
+	"dagger/pipeline/trivyreport"
 	"dagger/pipeline/vulnpredicate"
 )
 
@@ -106,11 +107,11 @@ func resolvedImages(ctx context.Context) ([]provenance.Image, error) {
 	})
 }
 
-// trivyVersion is `trivy version` with the scans' DB: the scanner's version and the DB's.
+// trivyVersion is `trivy version` with the scans' cache: the scanner's version and the DB's.
 func (p *Pipeline) trivyVersion(ctx context.Context) (vulnpredicate.VersionInfo, error) {
 	out, err := trivyContainer().
-		WithDirectory(trivyCachePath, p.trivyDB()).
-		WithExec([]string{"trivy", "version", "--format", "json", "--cache-dir", trivyCachePath}).
+		WithDirectory(trivyCachePath, p.trivyCache()).
+		WithExec(trivyreport.VersionArgs(trivyCachePath)).
 		Stdout(ctx)
 	if err != nil {
 		return vulnpredicate.VersionInfo{}, fmt.Errorf("trivy version: %w", err)

@@ -30,7 +30,7 @@ func (p *Pipeline) ScanImage(
 func (p *Pipeline) scanImageStage(ctx context.Context, image *dagger.Container) (stageResult, trivyreport.Counts) {
 	const out = "/reports"
 	reports := trivyContainer().
-		WithDirectory(trivyCachePath, p.trivyDB()).
+		WithDirectory(trivyCachePath, p.trivyCache()).
 		WithMountedFile("/image.tar", image.AsTarball()).
 		WithDirectory(out, dag.Directory()).
 		WithExec(trivyreport.ImageArgs("/image.tar", trivyCachePath, out+"/"+releasereport.TrivyImageJSON)).

@@ -45,7 +45,7 @@ func (p *Pipeline) scanFsStage(ctx context.Context) stageResult {
 	const out, vexPath = "/reports", "/vex/openvex.json"
 	reports := trivyContainer().
 		WithNewFile(vexPath, vexDoc).
-		WithDirectory(trivyCachePath, p.trivyDB()).
+		WithDirectory(trivyCachePath, p.trivyCache()).
 		WithMountedDirectory("/src", tree).
 		WithWorkdir("/src").
 		WithDirectory(out, dag.Directory()).

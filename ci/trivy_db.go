@@ -12,13 +12,14 @@ import (
 // Scans copy the snapshot into their own container and run with --skip-db-update, so concurrent
 // scans never contend for the DB's lock.
 //
-// The download runs against a LOCKED cache volume: Trivy skips it when the cached DB is still
-// fresh, and a concurrent run waits instead of writing the same files. The UTC date is part of
-// the exec so that the engine re-checks freshness once a day instead of reusing yesterday's
-// snapshot forever.
+// The download runs against a LOCKED cache volume of these repositories: Trivy skips it when the
+// cached DB is still fresh, and a concurrent run waits instead of writing the same files. The
+// UTC date is part of the exec so that the engine re-checks freshness once a day instead of
+// reusing yesterday's snapshot forever. Unlike the checks (trivyChecks), the DB moves by design:
+// a new advisory must stop the next build; a digest in --db-repository pins it.
 func (p *Pipeline) trivyDB() *dagger.Directory {
 	const snapshot = "/trivy-db-snapshot"
-	return withTrivyDBCache(trivyContainer()).
+	return withTrivyDBCache(trivyContainer(), p.TrivyDB).
 		WithEnvVariable("TRIVY_DB_DAY", time.Now().UTC().Format("2006-01-02")).
 		WithEnvVariable(trivyreport.DBRepositoriesEnv, p.TrivyDB).
 		WithExec([]string{"sh", "-euc", trivyreport.DBSnapshotScript(trivyCachePath, snapshot, p.TrivyDBInsecure)}).

@@ -17,7 +17,9 @@ import (
 // credentials), and with-cosign-key (a key with its password and transparency log).
 const (
 	// Google's mirror first (no rate limit), then GitHub's registry.
-	defaultTrivyDB     = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	defaultTrivyDB = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
+	// The misconfiguration checks compiled into the pinned Trivy: they move with a Trivy bump.
+	defaultTrivyChecks = trivyreport.EmbeddedChecks
 	defaultGitBranch   = "main"
 	defaultGitUsername = "x-access-token"
 	defaultGitAuthor   = "Taskboard CI <ci@taskboard.invalid>"
@@ -35,7 +37,7 @@ var (
 )
 
 func withDefaults(p *Pipeline) *Pipeline {
-	p.Severity, p.TrivyDB = trivyreport.DefaultSeverities, defaultTrivyDB
+	p.Severity, p.TrivyDB, p.TrivyChecks = trivyreport.DefaultSeverities, defaultTrivyDB, defaultTrivyChecks
 	p.GitBranch, p.GitUsername, p.GitAuthor = defaultGitBranch, defaultGitUsername, defaultGitAuthor
 	p.ValuesPath, p.GoPackages = defaultValuesPath, []string{defaultGoPackages}
 	p.SourceRepository = defaultSourceRepository
@@ -43,8 +45,9 @@ func withDefaults(p *Pipeline) *Pipeline {
 	return p
 }
 
-// WithScanPolicy sets what fails a Trivy scan (scan-fs, scan-image, validate and release) and
-// where Trivy's vulnerability DB comes from. The two switches are off unless given again.
+// WithScanPolicy sets what fails a Trivy scan (scan-fs, scan-image, validate and release), where
+// Trivy's vulnerability DB comes from, and which misconfiguration checks it runs. The three
+// switches are off unless given again.
 func (p *Pipeline) WithScanPolicy(
 	// Severities that fail, as a comma list like Trivy's --severity; HIGH,CRITICAL unless given.
 	// +optional
@@ -60,13 +63,28 @@ func (p *Pipeline) WithScanPolicy(
 	// Let Trivy download its DB over plain HTTP or self-signed TLS (Trivy's --insecure).
 	// +optional
 	dbInsecure bool,
+	// Trivy checks bundle to run instead of the misconfiguration checks compiled into the pinned
+	// Trivy (Trivy's --checks-bundle-repository), pinned by digest, e.g.
+	// registry.example.com/aquasec/trivy-checks@sha256:..., or by a release's full version tag
+	// (:2.1.0); a moving tag (:2, :latest) is refused. Downloaded once, then every scan runs it
+	// offline. embedded (the checks of the pinned Trivy) unless given.
+	// +optional
+	checksBundleRepository string,
+	// Let Trivy download the checks bundle over plain HTTP or self-signed TLS (Trivy's
+	// --insecure).
+	// +optional
+	checksInsecure bool,
 ) (*Pipeline, error) {
 	if _, err := trivyreport.ParseSeveritySet(cmp.Or(severity, p.Severity)); err != nil {
+		return nil, fmt.Errorf("with-scan-policy: %w", err)
+	}
+	if err := trivyreport.CheckChecksBundle(cmp.Or(checksBundleRepository, p.TrivyChecks)); err != nil {
 		return nil, fmt.Errorf("with-scan-policy: %w", err)
 	}
 	c := *p
 	c.Severity, c.IgnoreUnfixed = cmp.Or(severity, p.Severity), ignoreUnfixed
 	c.TrivyDB, c.TrivyDBInsecure = cmp.Or(dbRepository, p.TrivyDB), dbInsecure
+	c.TrivyChecks, c.TrivyChecksInsecure = cmp.Or(checksBundleRepository, p.TrivyChecks), checksInsecure
 	return &c, nil
 }
 

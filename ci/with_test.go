@@ -69,12 +69,15 @@ func TestWithEmptyValuesKeepTheCurrentOnes(t *testing.T) {
 	if len(p.PolicyValues) != 1 || p.PolicyValues[0] != "a.yaml" || p.AppValues[0] != "b.yaml" {
 		t.Errorf("with-admission with nothing given changed the settings: %v %v", p.PolicyValues, p.AppValues)
 	}
-	if s, err := p.WithScanPolicy("CRITICAL", true, "db.example.com/trivy-db:2", true); err != nil {
+	const checks = "checks.example.com/trivy-checks:2.1.0"
+	if s, err := p.WithScanPolicy("CRITICAL", true, "db.example.com/trivy-db:2", true, checks, true); err != nil {
 		t.Fatal(err)
-	} else if s, err = s.WithScanPolicy("", false, "", false); err != nil {
+	} else if s, err = s.WithScanPolicy("", false, "", false, "", false); err != nil {
 		t.Fatal(err)
-	} else if s.Severity != "CRITICAL" || s.TrivyDB != "db.example.com/trivy-db:2" || s.IgnoreUnfixed || s.TrivyDBInsecure {
-		t.Errorf("with-scan-policy: severity and DB kept, switches off unless given again; got %q %q %v %v", s.Severity, s.TrivyDB, s.IgnoreUnfixed, s.TrivyDBInsecure)
+	} else if s.Severity != "CRITICAL" || s.TrivyDB != "db.example.com/trivy-db:2" || s.TrivyChecks != checks ||
+		s.IgnoreUnfixed || s.TrivyDBInsecure || s.TrivyChecksInsecure {
+		t.Errorf("with-scan-policy: severity, DB and checks kept, switches off unless given again; got %q %q %q %v %v %v",
+			s.Severity, s.TrivyDB, s.TrivyChecks, s.IgnoreUnfixed, s.TrivyDBInsecure, s.TrivyChecksInsecure)
 	}
 }
 

@@ -8,6 +8,7 @@ package trivytest
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -24,7 +26,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // The committed database's advisories (testdata/gen/trivydb/main.go), all against "stdlib".
@@ -158,6 +162,81 @@ func mustDiffIDs(t testing.TB, l v1.Layer) []v1.Hash {
 	return []v1.Hash{h}
 }
 
+// Artifact is a single-layer OCI artifact as Trivy downloads its DB and checks bundle
+// (pkg/oci): the layer a tar.gz of Files, titled Title, of media type LayerType.
+type Artifact struct {
+	ConfigType, LayerType, Title string
+	Files                        map[string][]byte
+}
+
+// PushArtifact pushes a to host/repo:tag and returns its reference by digest.
+func PushArtifact(t testing.TB, host, repo, tag string, a Artifact) string {
+	t.Helper()
+	var archive bytes.Buffer
+	zw := gzip.NewWriter(&archive)
+	tw := tar.NewWriter(zw)
+	names := make([]string, 0, len(a.Files))
+	for n := range a.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(a.Files[n])), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(a.Files[n]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	layer := static.NewLayer(archive.Bytes(), types.MediaType(a.LayerType))
+	img, err := mutate.Append(mutate.MediaType(empty.Image, types.OCIManifestSchema1),
+		mutate.Addendum{Layer: layer, Annotations: map[string]string{"org.opencontainers.image.title": a.Title}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img = mutate.ConfigMediaType(img, types.MediaType(a.ConfigType))
+	ref, err := name.NewTag(host+"/"+repo+":"+tag, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref, img); err != nil {
+		t.Fatal(err)
+	}
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host + "/" + repo + "@" + d.String()
+}
+
+// TrivyDB is the committed test DB as trivy-db publishes it, for PushArtifact.
+func TrivyDB(t testing.TB) Artifact {
+	t.Helper()
+	files := map[string][]byte{}
+	for _, f := range []string{"trivy.db", "metadata.json"} {
+		data, err := os.ReadFile(filepath.Join(ciDir(), "trivyreport", "testdata", "trivydb", "db", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f] = data
+	}
+	return Artifact{ConfigType: "application/vnd.aquasec.trivy.config.v1+json",
+		LayerType: "application/vnd.aquasec.trivy.db.layer.v1.tar+gzip", Title: "db.tar.gz", Files: files}
+}
+
+// ChecksBundle is a trivy-checks bundle as its releases publish it, for PushArtifact: files by
+// their path in the bundle, e.g. policies/kubernetes/policies/x.rego.
+func ChecksBundle(files map[string][]byte) Artifact {
+	return Artifact{ConfigType: "application/vnd.cncf.openpolicyagent.config.v1+json",
+		LayerType: "application/vnd.cncf.openpolicyagent.layer.v1.tar+gzip", Title: "bundle.tar.gz", Files: files}
+}
+
 // Tarball writes the image at ref to a docker-archive tarball, as the release hands a built image
 // to Trivy before anything is pushed (trivy image --input), and returns its path.
 func Tarball(t testing.TB, ref string) string {
@@ -204,6 +283,41 @@ func Run(t testing.TB, bin, dir string, args ...string) []byte {
 		t.Fatalf("trivy %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	return out
+}
+
+// RunArgv runs an argv the module builds (argv[0] is "trivy", as in the Trivy image) with the
+// pinned binary in dir and returns Trivy's log (its standard error); a failure ends the test.
+func RunArgv(t testing.TB, bin, dir string, argv []string) string {
+	t.Helper()
+	if len(argv) == 0 || argv[0] != "trivy" {
+		t.Fatalf("not a trivy command: %q", argv)
+	}
+	cmd := exec.Command(bin, argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_HOST=unix:///nonexistent")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+	}
+	return stderr.String()
+}
+
+// RunScript runs a shell script the module builds (sh -euc, as its containers do) with the pinned
+// binary first on PATH as "trivy" and env added, and returns its output and error.
+func RunScript(t testing.TB, bin, script string, env ...string) (string, error) {
+	t.Helper()
+	path := t.TempDir()
+	if err := os.Symlink(bin, filepath.Join(path, "trivy")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-euc", script)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "DOCKER_HOST=unix:///nonexistent",
+		"PATH="+path+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // ScanImage scans the image at ref (pushed by PushGoImage) for vulnerabilities, plus extra flags,
