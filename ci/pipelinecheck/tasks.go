@@ -16,7 +16,8 @@ type Step struct {
 	DisplayName string
 	Condition   string
 	Inputs      map[string]string
-	Template    string // e.g. "${{ if parameters.advancedSecurity }}"
+	Env         map[string]string // a script's environment, e.g. RENOVATE_TOKEN: $(RenovateToken)
+	Template    string            // e.g. "${{ if parameters.advancedSecurity }}"
 }
 
 // Steps returns every step of the document, however deep it sits (jobs, deployment strategies,
@@ -61,9 +62,10 @@ func asStep(n *yaml.Node) (Step, bool) {
 		DisplayName string            `yaml:"displayName"`
 		Condition   string            `yaml:"condition"`
 		Inputs      map[string]string `yaml:"inputs"`
+		Env         map[string]string `yaml:"env"`
 	}
 	if err := n.Decode(&raw); err != nil || (raw.Task == "" && raw.Script == "") {
 		return Step{}, false
 	}
-	return Step{Task: raw.Task, Script: raw.Script, DisplayName: raw.DisplayName, Condition: raw.Condition, Inputs: raw.Inputs}, true
+	return Step{Task: raw.Task, Script: raw.Script, DisplayName: raw.DisplayName, Condition: raw.Condition, Inputs: raw.Inputs, Env: raw.Env}, true
 }
