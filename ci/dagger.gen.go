@@ -61,48 +61,54 @@ func convertSlice[I any, O any](in []I, f func(I) O) []O {
 
 func (r Pipeline) MarshalJSON() ([]byte, error) {
 	var concrete struct {
-		Source              *dagger.Directory
-		GoProxy             string
-		NpmRegistry         string
-		KubernetesSchemas   string
-		CRDSchemas          string
-		Severity            string
-		IgnoreUnfixed       bool
-		TrivyDB             string
-		TrivyDBInsecure     bool
-		TrivyChecks         string
-		TrivyChecksInsecure bool
-		KubernetesVersion   string
-		SkipKinds           []string
-		GoPackages          []string
-		RegistryKind        string
-		RegistryAddress     string
-		RegistryUsername    string
-		RegistryPassword    *dagger.Secret
-		EcrNamespace        string
-		AwsAccountID        string
-		AwsRegion           string
-		AwsRoleARN          string
-		AwsWebIdentityToken *dagger.Secret
-		AwsSessionDuration  string
-		AwsAccessKeyID      *dagger.Secret
-		AwsSecretAccessKey  *dagger.Secret
-		AwsSessionToken     *dagger.Secret
-		CosignKey           *dagger.Secret
-		CosignPassword      *dagger.Secret
-		RekorURL            string
-		SourceRepository    string
-		BuilderID           string
-		Invocation          string
-		PolicyValues        []string
-		AppValues           []string
-		GitRepoURL          string
-		GitToken            *dagger.Secret
-		GitBranch           string
-		GitUsername         string
-		GitAuthor           string
-		ValuesPath          string
-		GitCACertificate    *dagger.File
+		Source               *dagger.Directory
+		GoProxy              string
+		NpmRegistry          string
+		KubernetesSchemas    string
+		CRDSchemas           string
+		Severity             string
+		IgnoreUnfixed        bool
+		TrivyDB              string
+		TrivyDBInsecure      bool
+		TrivyChecks          string
+		TrivyChecksInsecure  bool
+		KubernetesVersion    string
+		SkipKinds            []string
+		GoPackages           []string
+		RegistryKind         string
+		RegistryAddress      string
+		RegistryUsername     string
+		RegistryPassword     *dagger.Secret
+		EcrNamespace         string
+		AwsAccountID         string
+		AwsRegion            string
+		AwsRoleARN           string
+		AwsWebIdentityToken  *dagger.Secret
+		AwsSessionDuration   string
+		AwsAccessKeyID       *dagger.Secret
+		AwsSecretAccessKey   *dagger.Secret
+		AwsSessionToken      *dagger.Secret
+		CosignKey            *dagger.Secret
+		CosignPassword       *dagger.Secret
+		RekorURL             string
+		SourceRepository     string
+		BuilderID            string
+		Invocation           string
+		PolicyValues         []string
+		AppValues            []string
+		GitRepoURL           string
+		GitToken             *dagger.Secret
+		GitBranch            string
+		GitUsername          string
+		GitAuthor            string
+		ValuesPath           string
+		GitCACertificate     *dagger.File
+		RenovatePlatform     string
+		RenovateEndpoint     string
+		RenovateRepositories []string
+		RenovateToken        *dagger.Secret
+		RenovateGithubToken  *dagger.Secret
+		RenovateGitAuthor    string
 	}
 	concrete.Source = r.Source
 	concrete.GoProxy = r.GoProxy
@@ -146,53 +152,65 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.GitAuthor = r.GitAuthor
 	concrete.ValuesPath = r.ValuesPath
 	concrete.GitCACertificate = r.GitCACertificate
+	concrete.RenovatePlatform = r.RenovatePlatform
+	concrete.RenovateEndpoint = r.RenovateEndpoint
+	concrete.RenovateRepositories = r.RenovateRepositories
+	concrete.RenovateToken = r.RenovateToken
+	concrete.RenovateGithubToken = r.RenovateGithubToken
+	concrete.RenovateGitAuthor = r.RenovateGitAuthor
 	return json.Marshal(&concrete)
 }
 
 func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	var concrete struct {
-		Source              *dagger.Directory
-		GoProxy             string
-		NpmRegistry         string
-		KubernetesSchemas   string
-		CRDSchemas          string
-		Severity            string
-		IgnoreUnfixed       bool
-		TrivyDB             string
-		TrivyDBInsecure     bool
-		TrivyChecks         string
-		TrivyChecksInsecure bool
-		KubernetesVersion   string
-		SkipKinds           []string
-		GoPackages          []string
-		RegistryKind        string
-		RegistryAddress     string
-		RegistryUsername    string
-		RegistryPassword    *dagger.Secret
-		EcrNamespace        string
-		AwsAccountID        string
-		AwsRegion           string
-		AwsRoleARN          string
-		AwsWebIdentityToken *dagger.Secret
-		AwsSessionDuration  string
-		AwsAccessKeyID      *dagger.Secret
-		AwsSecretAccessKey  *dagger.Secret
-		AwsSessionToken     *dagger.Secret
-		CosignKey           *dagger.Secret
-		CosignPassword      *dagger.Secret
-		RekorURL            string
-		SourceRepository    string
-		BuilderID           string
-		Invocation          string
-		PolicyValues        []string
-		AppValues           []string
-		GitRepoURL          string
-		GitToken            *dagger.Secret
-		GitBranch           string
-		GitUsername         string
-		GitAuthor           string
-		ValuesPath          string
-		GitCACertificate    *dagger.File
+		Source               *dagger.Directory
+		GoProxy              string
+		NpmRegistry          string
+		KubernetesSchemas    string
+		CRDSchemas           string
+		Severity             string
+		IgnoreUnfixed        bool
+		TrivyDB              string
+		TrivyDBInsecure      bool
+		TrivyChecks          string
+		TrivyChecksInsecure  bool
+		KubernetesVersion    string
+		SkipKinds            []string
+		GoPackages           []string
+		RegistryKind         string
+		RegistryAddress      string
+		RegistryUsername     string
+		RegistryPassword     *dagger.Secret
+		EcrNamespace         string
+		AwsAccountID         string
+		AwsRegion            string
+		AwsRoleARN           string
+		AwsWebIdentityToken  *dagger.Secret
+		AwsSessionDuration   string
+		AwsAccessKeyID       *dagger.Secret
+		AwsSecretAccessKey   *dagger.Secret
+		AwsSessionToken      *dagger.Secret
+		CosignKey            *dagger.Secret
+		CosignPassword       *dagger.Secret
+		RekorURL             string
+		SourceRepository     string
+		BuilderID            string
+		Invocation           string
+		PolicyValues         []string
+		AppValues            []string
+		GitRepoURL           string
+		GitToken             *dagger.Secret
+		GitBranch            string
+		GitUsername          string
+		GitAuthor            string
+		ValuesPath           string
+		GitCACertificate     *dagger.File
+		RenovatePlatform     string
+		RenovateEndpoint     string
+		RenovateRepositories []string
+		RenovateToken        *dagger.Secret
+		RenovateGithubToken  *dagger.Secret
+		RenovateGitAuthor    string
 	}
 	err := json.Unmarshal(bs, &concrete)
 	if err != nil {
@@ -240,6 +258,12 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.GitAuthor = concrete.GitAuthor
 	r.ValuesPath = concrete.ValuesPath
 	r.GitCACertificate = concrete.GitCACertificate
+	r.RenovatePlatform = concrete.RenovatePlatform
+	r.RenovateEndpoint = concrete.RenovateEndpoint
+	r.RenovateRepositories = concrete.RenovateRepositories
+	r.RenovateToken = concrete.RenovateToken
+	r.RenovateGithubToken = concrete.RenovateGithubToken
+	r.RenovateGitAuthor = concrete.RenovateGitAuthor
 	return nil
 }
 
@@ -605,6 +629,20 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
 			}
 			return (*Pipeline).Render(&parent, ctx)
+		case "Renovate":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var dryRun string
+			if inputArgs["dryRun"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["dryRun"]), &dryRun)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg dryRun", err))
+				}
+			}
+			return (*Pipeline).Renovate(&parent, ctx, dryRun)
 		case "Sbom":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -955,6 +993,55 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Pipeline).WithRegistry(&parent, address, username, password), nil
+		case "WithRenovate":
+			var parent Pipeline
+			err = json.Unmarshal(parentJSON, &parent)
+			if err != nil {
+				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
+			}
+			var token *dagger.Secret
+			if inputArgs["token"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["token"]), &token)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg token", err))
+				}
+			}
+			var platform string
+			if inputArgs["platform"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["platform"]), &platform)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
+				}
+			}
+			var endpoint string
+			if inputArgs["endpoint"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["endpoint"]), &endpoint)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg endpoint", err))
+				}
+			}
+			var repositories []string
+			if inputArgs["repositories"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["repositories"]), &repositories)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg repositories", err))
+				}
+			}
+			var githubToken *dagger.Secret
+			if inputArgs["githubToken"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["githubToken"]), &githubToken)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg githubToken", err))
+				}
+			}
+			var gitAuthor string
+			if inputArgs["gitAuthor"] != nil {
+				err = json.Unmarshal([]byte(inputArgs["gitAuthor"]), &gitAuthor)
+				if err != nil {
+					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg gitAuthor", err))
+				}
+			}
+			return (*Pipeline).WithRenovate(&parent, token, platform, endpoint, repositories, githubToken, gitAuthor)
 		case "WithScanPolicy":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

@@ -111,6 +111,20 @@ type Pipeline struct {
 	ValuesPath string
 	// +private
 	GitCACertificate *dagger.File
+
+	// with-renovate; none means renovate refuses to run.
+	// +private
+	RenovatePlatform string
+	// +private
+	RenovateEndpoint string
+	// +private
+	RenovateRepositories []string
+	// +private
+	RenovateToken *dagger.Secret
+	// +private
+	RenovateGithubToken *dagger.Secret
+	// +private
+	RenovateGitAuthor string
 }
 
 // New returns the pipeline of the given repository and the sources it downloads from.

@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// neverCached are the functions that push, sign or commit: they must never be cached.
-var neverCached = map[string]bool{"Publish": true, "Sign": true, "Attest": true, "GitPush": true, "Release": true}
+// neverCached are the functions that push, sign, commit or open pull requests: they must never be
+// cached.
+var neverCached = map[string]bool{"Publish": true, "Sign": true, "Attest": true, "GitPush": true, "Release": true, "Renovate": true}
 
 // gluefiles are the module's hand-written Go files, as the engine reads them.
 func glueFiles(t *testing.T) []string {

@@ -7,14 +7,16 @@ import (
 
 	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
+	"dagger/pipeline/renovaterun"
 	"dagger/pipeline/stageinputs"
 	"dagger/pipeline/trivyreport"
 )
 
 // Every default of the module's settings is declared here, once: New applies them, and a with-*
-// method given an empty value keeps the current one. Three methods replace a whole setting
+// method given an empty value keeps the current one. Four methods replace a whole setting
 // instead, because its parts belong together: with-ecr and with-registry (a registry with its
-// credentials), and with-cosign-key (a key with its password and transparency log).
+// credentials), with-cosign-key (a key with its password and transparency log), and
+// with-renovate (a platform with its token and repositories).
 const (
 	// Google's mirror first (no rate limit), then GitHub's registry.
 	defaultTrivyDB = "mirror.gcr.io/aquasec/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2"
@@ -294,4 +296,58 @@ func (p *Pipeline) WithProvenance(
 	c.SourceRepository, c.BuilderID = cmp.Or(repository, p.SourceRepository), cmp.Or(builderId, p.BuilderID)
 	c.Invocation = cmp.Or(invocation, p.Invocation)
 	return &c
+}
+
+// WithRenovate says where renovate opens its pull requests: the platform, its API, the
+// repositories and the token Renovate logs in with. It replaces an earlier with-renovate whole: a
+// token or repository left out is not taken from the earlier call. Everything is checked here,
+// before anything runs: a missing token, endpoint or repository, a platform Renovate does not
+// know, or an endpoint that is not https:// is refused, naming the flag.
+func (p *Pipeline) WithRenovate(
+	// The platform's token, e.g. env://RENOVATE_TOKEN. On Azure DevOps, a personal access token
+	// with Code (read & write), Pull Request Threads (read & write) and Work Items (read & write:
+	// the Dependency Dashboard is a work item there). Not with --platform local.
+	// +optional
+	token *dagger.Secret,
+	// Renovate's platform: azure (Azure DevOps) unless given; github, gitlab, gitea, forgejo,
+	// bitbucket, bitbucket-server, gerrit, scm-manager, codecommit; or local, a dry run of this
+	// repository (the module's source) that logs in nowhere.
+	// +optional
+	platform string,
+	// The platform's API, https:// only: https://dev.azure.com/ORGANIZATION/ on Azure DevOps,
+	// where it is required; Renovate's default for the platform elsewhere unless given.
+	// +optional
+	endpoint string,
+	// The repositories Renovate updates, as the platform names them: PROJECT/REPOSITORY on Azure
+	// DevOps, OWNER/REPOSITORY elsewhere. Required but with --platform local: Renovate is never
+	// left to discover what the token reaches.
+	// +optional
+	repositories []string,
+	// A github.com token for release notes and versions hosted on GitHub, e.g.
+	// env://GITHUB_COM_TOKEN: read access to public repositories is enough. Without it, Renovate
+	// works within github.com's anonymous rate limit and its pull requests lack most changelogs.
+	// +optional
+	githubToken *dagger.Secret,
+	// The author of Renovate's commits, as git writes it: "Name <email>". Renovate's own unless
+	// given.
+	// +optional
+	gitAuthor string,
+) (*Pipeline, error) {
+	c := *p
+	c.RenovatePlatform, c.RenovateEndpoint = cmp.Or(platform, renovaterun.DefaultPlatform), endpoint
+	c.RenovateRepositories, c.RenovateGitAuthor = repositories, gitAuthor
+	c.RenovateToken, c.RenovateGithubToken = token, githubToken
+	if err := c.renovateSettings().Check(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// renovateSettings are with-renovate's settings as renovaterun checks them; a secret counts as
+// given without being read.
+func (p *Pipeline) renovateSettings() renovaterun.Settings {
+	return renovaterun.Settings{
+		Platform: p.RenovatePlatform, Endpoint: p.RenovateEndpoint, Repositories: p.RenovateRepositories,
+		Token: p.RenovateToken != nil, GithubToken: p.RenovateGithubToken != nil, GitAuthor: p.RenovateGitAuthor,
+	}
 }

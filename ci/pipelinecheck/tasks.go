@@ -18,8 +18,8 @@ type Step struct {
 	DisplayName string
 	Condition   string
 	Inputs      map[string]string
-	Env         map[string]string
-	Template    string // e.g. "${{ if parameters.advancedSecurity }}"
+	Env         map[string]string // a script's environment, e.g. RENOVATE_TOKEN: $(RenovateToken)
+	Template    string            // e.g. "${{ if parameters.advancedSecurity }}"
 	// Uses is the steps template this step includes (`- template: templates/install-dagger.yml`),
 	// with the parameters it passes; empty for a task or a script.
 	Uses       string

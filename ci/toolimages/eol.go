@@ -61,6 +61,7 @@ var pinSupport = map[string]support{
 	Trivy:             {NoDate: pipelineTool + " (but held at 0.74.0, see Trivy)"},
 	Syft:              {NoDate: pipelineTool},
 	Registry:          {NoDate: "the throwaway registry of local release runs and tests; " + pipelineTool},
+	Renovate:          {NoDate: pipelineTool + " (Renovate proposes its own updates, with scripts/tool-renovate.sh's)"},
 	Go:                {Runtimes: []Runtime{Go126, DebianBookworm}},
 	Node:              {Runtimes: []Runtime{Node24, DebianBookworm}},
 	Postgres:          {Runtimes: []Runtime{PostgreSQL15, Alpine324}},

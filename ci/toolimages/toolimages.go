@@ -37,6 +37,11 @@ const (
 	Postgres = "postgres:15.18-alpine"
 	// OCI distribution registry, for local release runs and tests of pushes.
 	Registry = "registry:2.8.3"
+	// Renovate, the dependency updates of renovate.json (the renovate function), the image
+	// Renovate publishes for each npm release: the same version as scripts/tool-renovate.sh,
+	// whose validator checks renovate.json (a test holds the two equal, and renovate.json
+	// bumps them in one pull request).
+	Renovate = "renovate/renovate:44.121.2"
 )
 
 // Base images of the Dockerfiles (their FROM lines name exactly these; a test checks it). The
@@ -56,6 +61,6 @@ const (
 // they stay pinned and that hack/airgap has a stand-in for each.
 var Pinned = []string{
 	Helm, Kubeconform, KyvernoCLI, Trivy, Syft,
-	Go, Node, Postgres, Registry,
+	Go, Node, Postgres, Registry, Renovate,
 	DistrolessStatic, NginxUnprivileged,
 }

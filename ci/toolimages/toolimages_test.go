@@ -149,6 +149,24 @@ func TestToolNodeIsTheNodeImage(t *testing.T) {
 	}
 }
 
+// TestToolRenovateIsTheRenovateImage keeps the Renovate that runs (the image of the renovate
+// function, and hack/airgap's stand-in, made of scripts/tool-renovate.sh's package) on the version
+// whose validator make test-renovate checks renovate.json with: a config valid for one and not
+// the other cannot pass.
+func TestToolRenovateIsTheRenovateImage(t *testing.T) {
+	data, err := os.ReadFile("../../scripts/tool-renovate.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^version=(\S+)$`).FindStringSubmatch(string(data))
+	if m == nil {
+		t.Fatal("scripts/tool-renovate.sh has no version= line")
+	}
+	if want := "renovate/renovate:" + m[1]; withoutDigest(Renovate) != want {
+		t.Errorf("scripts/tool-renovate.sh installs Renovate %s, ci/toolimages pins %s (want %s)", m[1], Renovate, want)
+	}
+}
+
 // withoutDigest is an image reference without the @sha256:... a pin may carry.
 func withoutDigest(ref string) string {
 	name, _, _ := strings.Cut(ref, "@")
