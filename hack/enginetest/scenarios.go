@@ -45,6 +45,7 @@ var scenarios = []scenario{
 	{"publish, sign and attest as a chain, on the throwaway registry and on a real one", publishChain},
 	{"gitops: the values commit lands, retried past a concurrent writer, then nothing to do", gitOps},
 	{"sigstore-trust: a TUF repository that leads sigstore clients to the private log's key", sigstoreTrust},
+	{"renovate: a local dry run extracts every pin, and renovate alone is refused", renovateExtracts},
 }
 
 // ctx bounds each dagger call: a cold release on two cores takes minutes, not hours.
