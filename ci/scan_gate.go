@@ -64,7 +64,9 @@ func (p *Pipeline) repositoryVEX(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	doc, err := vex.FromIgnores(ignores, vex.Options{Products: []string{p.SourceRepository}, Author: p.GitAuthor, Now: time.Now()})
+	// The document is an input of the scan: dated by the day, or every run would scan again. Its
+	// statements change only when an exception expires, and then the scan must run again.
+	doc, err := vex.FromIgnores(ignores, vex.Options{Products: []string{p.SourceRepository}, Author: p.GitAuthor, Now: time.Now(), Timestamp: scanDay()})
 	if err != nil {
 		return "", err
 	}

@@ -20,8 +20,13 @@ import (
 func (p *Pipeline) trivyDB() *dagger.Directory {
 	const snapshot = "/trivy-db-snapshot"
 	return withTrivyDBCache(trivyContainer(), p.TrivyDB).
-		WithEnvVariable("TRIVY_DB_DAY", time.Now().UTC().Format("2006-01-02")).
+		WithEnvVariable("TRIVY_DB_DAY", scanDay().Format("2006-01-02")).
 		WithEnvVariable(trivyreport.DBRepositoriesEnv, p.TrivyDB).
 		WithExec([]string{"sh", "-euc", trivyreport.DBSnapshotScript(trivyCachePath, snapshot, p.TrivyDBInsecure)}).
 		Directory(snapshot)
 }
+
+// scanDay is the UTC day of this run: the DB's freshness is checked by it, and the filesystem
+// scan's VEX document is dated by it. So a rerun on the same day with the same files is answered
+// from the cache, and the first run of a new day scans again.
+func scanDay() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }

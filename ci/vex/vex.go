@@ -82,6 +82,9 @@ type Options struct {
 	Products []string  // purls of the image (ImagePURL), one per digest that is scanned or attested
 	Author   string    // who accepted the exceptions, e.g. the repository's security contact
 	Now      time.Time // exceptions expired at Now are left out; also the document's timestamp
+	// Timestamp, when set, is the document's timestamp instead of Now: a document that is an
+	// input of a cached step (the filesystem scan's) is dated by the day, not the second.
+	Timestamp time.Time
 }
 
 // FromIgnores builds the document from the live vulnerability exceptions of cfg (nil: none).
@@ -94,7 +97,11 @@ func FromIgnores(cfg *trivyreport.IgnoreConfig, o Options) (Document, error) {
 	if strings.TrimSpace(o.Author) == "" || o.Now.IsZero() {
 		return Document{}, errors.New("vex: Author and Now are required")
 	}
-	doc := Document{Context: Context, Author: o.Author, Timestamp: o.Now.UTC(), Version: 1,
+	timestamp := o.Now
+	if !o.Timestamp.IsZero() {
+		timestamp = o.Timestamp
+	}
+	doc := Document{Context: Context, Author: o.Author, Timestamp: timestamp.UTC(), Version: 1,
 		Tooling: "taskboard ci/vex", Statements: []Statement{}}
 	if cfg != nil {
 		for _, r := range cfg.Rules {

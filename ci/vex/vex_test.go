@@ -113,3 +113,32 @@ func TestNoExceptionsIsAnEmptyValidDocument(t *testing.T) {
 		t.Fatal("a document without product")
 	}
 }
+
+// A document dated by Timestamp is the same document all day: a cached scan that reads it is not
+// run again for a new second, while the expiry still follows Now.
+func TestTimestampDatesTheDocumentAndNowTheExpiry(t *testing.T) {
+	cfg := ignores(t, `
+vulnerabilities:
+  - id: CVE-2026-2001
+    purls: ["pkg:golang/example.com/lib@v1.0.0"]
+    statement: the vulnerable function is not called
+    justification: vulnerable_code_not_in_execute_path
+    expired_at: 2026-12-08T15:00:00Z
+`)
+	day := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
+	opts := func(now time.Time) Options {
+		return Options{Products: []string{"pkg:oci/x"}, Author: "security@taskboard.example", Now: now, Timestamp: day}
+	}
+	morning, err := FromIgnores(cfg, opts(day.Add(9*time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noon, _ := FromIgnores(cfg, opts(day.Add(12*time.Hour)))
+	evening, _ := FromIgnores(cfg, opts(day.Add(18*time.Hour)))
+	if !morning.Timestamp.Equal(day) || morning.ID != noon.ID {
+		t.Fatalf("two documents of the same day differ: %s %v, %s %v", morning.ID, morning.Timestamp, noon.ID, noon.Timestamp)
+	}
+	if len(noon.Statements) != 1 || len(evening.Statements) != 0 || evening.ID == noon.ID {
+		t.Fatalf("the exception expiring at 15:00 must apply at noon and not at 18:00: %d, %d statements", len(noon.Statements), len(evening.Statements))
+	}
+}
