@@ -126,7 +126,8 @@ func (e *env) indexOf(ref string, named []platformImage) (map[string]string, err
 		if config.Platform().String() != desc.Platform.String() {
 			return nil, fmt.Errorf("the index lists %s as %s, its config says %s", desc.Digest, desc.Platform, config.Platform())
 		}
-		images[desc.Platform.String()] = d.Context().Digest(desc.Digest.String()).String()
+		// linux/arm64/v8 is linux/arm64, as release.json spells it.
+		images[strings.TrimSuffix(desc.Platform.String(), "/v8")] = d.Context().Digest(desc.Digest.String()).String()
 	}
 	if len(images) != len(twoPlatforms) || images["linux/amd64"] == "" || images["linux/arm64"] == "" {
 		return nil, fmt.Errorf("the index lists %v, want linux/amd64 and linux/arm64", images)
