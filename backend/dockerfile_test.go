@@ -4,6 +4,7 @@
 package backend_test
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +54,68 @@ func TestDockerfileRules(t *testing.T) {
 	}
 }
 
+// TestDockerfileBuildsEveryPlatformWithoutEmulation holds the Dockerfile to the layout that
+// builds linux/arm64 on an amd64 machine (and back) with no emulator: every stage but the last
+// runs on the build machine ($BUILDPLATFORM) and Go cross-compiles for the image's platform
+// (TARGETOS/TARGETARCH); the last stage, the one per platform, runs no command.
+func TestDockerfileBuildsEveryPlatformWithoutEmulation(t *testing.T) {
+	df := readFile(t, "Dockerfile")
+	stages := regexp.MustCompile(`(?m)^FROM\s`).Split(df, -1)[1:]
+	if len(stages) < 2 {
+		t.Fatalf("want a build and a runtime stage, found %d", len(stages))
+	}
+	for i, stage := range stages {
+		from := strings.SplitN(stage, "\n", 2)[0]
+		last := i == len(stages)-1
+		switch {
+		case !last && !strings.HasPrefix(from, "--platform=$BUILDPLATFORM "):
+			t.Errorf("stage %d (FROM %s) does not run on the build platform: FROM --platform=$BUILDPLATFORM ...", i+1, from)
+		case last && strings.Contains(from, "--platform"):
+			t.Errorf("the runtime stage (FROM %s) must be the image's platform: no --platform", from)
+		case last && regexp.MustCompile(`(?mi)^\s*(RUN|ONBUILD)\b`).MatchString(stage):
+			t.Errorf("the runtime stage runs a command, which another platform could only run under emulation")
+		}
+	}
+	build := stages[0]
+	for _, want := range []string{"ARG TARGETOS TARGETARCH", "GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build"} {
+		if !strings.Contains(build, want) {
+			t.Errorf("the build stage lacks %q: Go must compile for the image's platform", want)
+		}
+	}
+}
+
+// TestServerCrossCompilesForArm64 builds the server as the Dockerfile does for linux/arm64 on
+// this machine: pure Go (CGO_ENABLED=0), so no C cross-compiler and no emulator is needed.
+func TestServerCrossCompilesForArm64(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the server once more")
+	}
+	out := filepath.Join(t.TempDir(), "server")
+	build := exec.Command(goTool(), "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./cmd/server")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("GOARCH=arm64 go build: %v\n%s", err, b)
+	}
+	f, err := elf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Fatalf("the server is built for %s, want %s", f.Machine, elf.EM_AARCH64)
+	}
+	if interp := f.Section(".interp"); interp != nil {
+		t.Fatal("the arm64 server is dynamically linked: distroless static has no loader")
+	}
+}
+
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
 // TestDockerfileLdflagsStampTheVersion builds the server with the -X flags
 // written in the Dockerfile and checks the binary reports them.
 func TestDockerfileLdflagsStampTheVersion(t *testing.T) {
@@ -71,11 +134,7 @@ func TestDockerfileLdflagsStampTheVersion(t *testing.T) {
 		ldflags = append(ldflags, "-X", f[1]+"="+v)
 	}
 	out := filepath.Join(t.TempDir(), "server")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(goTool, "build", "-trimpath", "-ldflags", strings.Join(ldflags, " "), "-o", out, "./cmd/server")
+	build := exec.Command(goTool(), "build", "-trimpath", "-ldflags", strings.Join(ldflags, " "), "-o", out, "./cmd/server")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)

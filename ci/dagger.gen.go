@@ -471,7 +471,7 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg platform", err))
 				}
 			}
-			return (*Pipeline).Build(&parent, component, gitSha, version, buildTime, platform)
+			return (*Pipeline).Build(&parent, ctx, component, gitSha, version, buildTime, platform)
 		case "BumpValues":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

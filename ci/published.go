@@ -61,7 +61,7 @@ func (p *Pipeline) Publish(
 		return nil, err
 	}
 	// Nothing records when this image was built: nothing in it is later than now.
-	ref, err := publishVariants(ctx, target, []*dagger.Container{image}, target.plan.Path(target.host, repository), tag, time.Now())
+	ref, _, err := publishVariants(ctx, target, []*dagger.Container{image}, target.plan.Path(target.host, repository), tag, time.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 
+	"dagger/pipeline/attestations"
 	"dagger/pipeline/ecrauth"
 	"dagger/pipeline/internal/dagger"
 	"dagger/pipeline/ociimage"
@@ -112,30 +113,35 @@ func reachThrowawayRegistry(ctx context.Context, svc *dagger.Service) (*registry
 }
 
 // publishVariants pushes one image (several platforms make an image index) with no timestamp
-// later than epoch, and returns it by digest, repository@sha256:...
+// later than epoch, and returns it by digest, repository@sha256:..., with each platform's image
+// by its own digest (for one platform, that same image).
 //
 // The module pushes, not Container.Publish: Dagger v0.21 stamps layers and config with the
 // moment the engine made them, so the same commit got new digests on every run (ociimage).
-func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.Container, repository, tag string, epoch time.Time) (string, error) {
+func publishVariants(ctx context.Context, t *registryTarget, variants []*dagger.Container, repository, tag string, epoch time.Time) (string, []attestations.PlatformImage, error) {
 	work, cleanup, err := ociimage.TempDir()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	defer cleanup()
 	archives := make([]string, len(variants))
 	for i, variant := range variants {
 		archives[i] = filepath.Join(work, fmt.Sprintf("variant-%d.tar", i))
 		if _, err := variant.AsTarball().Export(ctx, archives[i]); err != nil {
-			return "", fmt.Errorf("export %s: %w", repository, err)
+			return "", nil, fmt.Errorf("export %s: %w", repository, err)
 		}
 	}
 	ref, err := name.NewTag(repository+":"+tag, t.auth.NameOptions()...)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	pushed, err := ociimage.PushArchives(ref, archives, work, epoch, t.auth.RemoteOptions(ctx)...)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return repository + "@" + pushed.String(), nil
+	var platforms []attestations.PlatformImage
+	for _, m := range pushed.Manifests {
+		platforms = append(platforms, attestations.PlatformImage{Platform: m.Platform, Reference: repository + "@" + m.Digest.String()})
+	}
+	return repository + "@" + pushed.Digest.String(), platforms, nil
 }

@@ -10,20 +10,23 @@ import (
 	"dagger/pipeline/parallel"
 	"dagger/pipeline/provenance"
 	"dagger/pipeline/releaseplan"
+	"dagger/pipeline/releasereport"
 	"dagger/pipeline/toolimages"
 	"dagger/pipeline/trivyreport"
 	"dagger/pipeline/vulnpredicate"
 )
 
-// scanRecord is what the image scan of a component's first platform leaves for its
-// vulnerability attestation.
+// scanRecord is what the image scan of one platform leaves for its vulnerability attestation
+// and the summary.
 type scanRecord struct {
 	report            []byte
 	started, finished time.Time
+	counts            string
 }
 
 // attestSupplyChain attaches, per image and signed with the release key, the SLSA provenance,
-// the vulnerability scan and the OpenVEX of the accepted exceptions, and verifies each.
+// the vulnerability scan and the OpenVEX of the accepted exceptions, and verifies each; under an
+// index, each platform's image also gets its own scan (attestations.SupplyChain decides).
 func (r *releaseRun) attestSupplyChain(ctx context.Context) (string, error) {
 	build, err := r.provenanceBuild(ctx)
 	if err != nil {
@@ -38,36 +41,51 @@ func (r *releaseRun) attestSupplyChain(ctx context.Context) (string, error) {
 		return "", err
 	}
 	for _, c := range releaseplan.Components {
-		img, scan := r.report.Image(c.Name), r.scans[c.Name]
+		img := r.report.Image(c.Name)
 		build.FinishedOn = time.Now()
-		docs, err := attestations.SupplyChain{Reference: img.Reference, Build: build, Ignores: ignores,
-			Author: r.p.GitAuthor, Now: time.Now(),
-			Scan: vulnpredicate.Scan{Report: scan.report, Trivy: trivy, DBRepository: r.p.TrivyDB,
-				StartedOn: scan.started, FinishedOn: scan.finished},
-		}.Documents()
+		var scans []vulnpredicate.Scan
+		for _, scan := range r.scans[c.Name] {
+			scans = append(scans, vulnpredicate.Scan{Report: scan.report, Trivy: trivy, DBRepository: r.p.TrivyDB,
+				StartedOn: scan.started, FinishedOn: scan.finished})
+		}
+		targets, err := attestations.SupplyChain{Reference: img.Reference, Platforms: r.platformImages(c.Name),
+			Build: build, Scans: scans, Ignores: ignores, Author: r.p.GitAuthor, Now: time.Now(),
+		}.Targets()
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", c.Name, err)
 		}
-		if err := r.attest(ctx, c.Name, docs); err != nil {
-			return "", err
+		for _, t := range targets {
+			if err := r.attest(ctx, c.Name, t); err != nil {
+				return "", err
+			}
 		}
 	}
 	builder, err := build.Builder()
 	return fmt.Sprintf("SLSA provenance (builder %s), Trivy %s scan, OpenVEX: attested and verified", builder, trivy.Version), err
 }
 
-// attest signs each document onto the component's image, verifies it and exports it.
-func (r *releaseRun) attest(ctx context.Context, component string, docs []attestations.Attestation) error {
+// attest signs each document of the target onto its image (or index), verifies it, exports it
+// to the component's directory (or its platform's) and records it.
+func (r *releaseRun) attest(ctx context.Context, component string, t attestations.Target) error {
 	img := r.report.Image(component)
-	for _, d := range docs {
-		r.reports = r.reports.WithNewFile(component+"/"+d.File, string(d.Doc))
-		if err := r.keys.AttestAndVerify(ctx, img.Reference, r.target.auth, d.Kind, d.Doc); err != nil {
-			return fmt.Errorf("%s: %w", component, err)
+	record := img.Attested
+	if t.Platform != "" {
+		p := img.PlatformImage(t.Platform)
+		if p == nil {
+			return fmt.Errorf("%s: no %s image was pushed", component, t.Platform)
+		}
+		record = p.Attested
+	}
+	dir := releasereport.PlatformDir(component, t.Platform)
+	for _, d := range t.Docs {
+		r.reports = r.reports.WithNewFile(dir+"/"+d.File, string(d.Doc))
+		if err := r.keys.AttestAndVerify(ctx, t.Reference, r.target.auth, d.Kind, d.Doc, d.More...); err != nil {
+			return fmt.Errorf("%s: %s: %w", dir, d.Kind, err)
 		}
 		if d.SBOM != nil {
-			img.Attested(string(d.Kind), string(d.SBOM.Format), d.SBOM.Packages)
+			record(string(d.Kind), string(d.SBOM.Format), d.SBOM.Packages)
 		} else {
-			img.Attested(string(d.Kind), "", 0)
+			record(string(d.Kind), "", 0)
 		}
 	}
 	return nil

@@ -21,13 +21,20 @@ func (p *Pipeline) SmokeTest(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The engine's own platform: the images run without emulation.
+	native, err := dag.DefaultPlatform(ctx)
+	if err != nil {
+		return "", err
+	}
 	images := map[string]*dagger.Container{}
 	for _, name := range []string{"backend", "frontend"} {
 		c, err := releaseplan.FindComponent(name)
 		if err != nil {
 			return "", err
 		}
-		images[name] = p.buildImage(c, defaultPlatform, meta)
+		if images[name], err = p.buildImage(c, native, meta, native); err != nil {
+			return "", err
+		}
 	}
 	lines, err := runStack(ctx, images["backend"], images["frontend"])
 	if err != nil {

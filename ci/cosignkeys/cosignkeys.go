@@ -103,9 +103,9 @@ func (k *Keys) SignAndVerify(ctx context.Context, ref string, reg signing.Regist
 }
 
 // AttestAndVerify attaches predicate to the image by digest as a signed in-toto attestation of
-// kind, then verifies it with the public key.
-func (k *Keys) AttestAndVerify(ctx context.Context, ref string, reg signing.Registry, kind signing.PredicateKind, predicate []byte) error {
-	if err := k.signer.AttestImage(ctx, ref, reg, kind, predicate); err != nil {
+// kind (about the image and the more subjects), then verifies it with the public key.
+func (k *Keys) AttestAndVerify(ctx context.Context, ref string, reg signing.Registry, kind signing.PredicateKind, predicate []byte, more ...signing.Subject) error {
+	if err := k.signer.AttestImage(ctx, ref, reg, kind, predicate, more...); err != nil {
 		return err
 	}
 	if _, err := signing.VerifyAttestations(ctx, ref, reg, k.PublicKeyPEM, kind, k.verifyOptions()...); err != nil {

@@ -12,27 +12,27 @@ import (
 )
 
 // PushArchives pushes the images of OCI archives (one per platform, as the engine exports
-// them) under tag with no timestamp later than epoch, and returns the digest pushed: an image,
-// or an image index for several platforms. work is a scratch directory for the unpacked
-// archives.
-func PushArchives(tag name.Tag, archives []string, work string, epoch time.Time, opts ...remote.Option) (v1.Hash, error) {
+// them) under tag with no timestamp later than epoch, and returns what was pushed: an image, or
+// an image index for several platforms, with each platform's image. work is a scratch directory
+// for the unpacked archives.
+func PushArchives(tag name.Tag, archives []string, work string, epoch time.Time, opts ...remote.Option) (Pushed, error) {
 	var images []v1.Image
 	for i, archive := range archives {
 		read, err := ReadTarball(archive, filepath.Join(work, fmt.Sprintf("archive-%d", i)))
 		if err != nil {
-			return v1.Hash{}, err
+			return Pushed{}, err
 		}
 		for _, img := range read {
 			clamped, err := Clamp(img, epoch)
 			if err != nil {
-				return v1.Hash{}, fmt.Errorf("clamp %s: %w", tag.Context(), err)
+				return Pushed{}, fmt.Errorf("clamp %s: %w", tag.Context(), err)
 			}
 			images = append(images, clamped)
 		}
 	}
 	pushed, err := Push(tag, images, opts...)
 	if err != nil {
-		return v1.Hash{}, fmt.Errorf("push %s: %w", tag, err)
+		return Pushed{}, fmt.Errorf("push %s: %w", tag, err)
 	}
 	return pushed, nil
 }

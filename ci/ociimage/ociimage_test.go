@@ -260,8 +260,19 @@ func TestPushWritesAnImageOrAnIndexByDigest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if desc.Digest != pushed || desc.MediaType.IsIndex() != tc.index {
-				t.Fatalf("the tag names %s (%s), Push said %s", desc.Digest, desc.MediaType, pushed)
+			if desc.Digest != pushed.Digest || desc.MediaType.IsIndex() != tc.index || pushed.Index() != tc.index {
+				t.Fatalf("the tag names %s (%s), Push said %+v", desc.Digest, desc.MediaType, pushed)
+			}
+			if len(pushed.Manifests) != len(tc.images) {
+				t.Fatalf("Push named %d platforms' images, want %d", len(pushed.Manifests), len(tc.images))
+			}
+			for i, img := range tc.images {
+				if m := pushed.Manifests[i]; m.Digest != digestOf(t, img) {
+					t.Fatalf("manifest %d (%s) is %s, the image %s", i, m.Platform, m.Digest, digestOf(t, img))
+				}
+			}
+			if !tc.index && pushed.Manifests[0].Digest != pushed.Digest {
+				t.Fatalf("one platform: its image is what the tag names, got %+v", pushed)
 			}
 			if tc.index {
 				idx, _ := desc.ImageIndex()
@@ -269,11 +280,24 @@ func TestPushWritesAnImageOrAnIndexByDigest(t *testing.T) {
 				if len(m.Manifests) != 2 || m.Manifests[1].Platform.Architecture != "arm64" {
 					t.Fatalf("index: %+v", m.Manifests)
 				}
+				for i, want := range []string{"linux/amd64", "linux/arm64"} {
+					got := pushed.Manifests[i]
+					if got.Platform != want || m.Manifests[i].Digest != got.Digest {
+						t.Fatalf("manifest %d: Push said %+v, the index lists %s", i, got, m.Manifests[i].Digest)
+					}
+					// Each platform's image is in the registry by its own digest: it can be signed.
+					if _, err := remote.Get(tag.Context().Digest(got.Digest.String())); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 		})
 	}
 	none, _ := name.NewTag(host + "/app:nothing")
 	if _, err := Push(none, nil); err == nil {
 		t.Fatal("pushing nothing passed")
+	}
+	if _, err := Push(none, []v1.Image{amd, amd}); err == nil || !strings.Contains(err.Error(), "two images for linux/amd64") {
+		t.Fatalf("two images of one platform: %v", err)
 	}
 }

@@ -20,13 +20,22 @@ const (
 	OpenVEX        = "openvex.json"
 )
 
-// ScanDir is where the scan of a component's j-th platform goes in the export: the component's
-// directory, or one per platform when several were built.
+// ScanDir is where the scan and SBOMs of a component's j-th platform go in the export: the
+// component's directory, or one per platform when several were built.
 func ScanDir(component string, platforms []string, j int) string {
 	if len(platforms) <= 1 {
 		return component
 	}
-	return component + "/" + strings.ReplaceAll(platforms[j], "/", "-")
+	return PlatformDir(component, platforms[j])
+}
+
+// PlatformDir is the export directory of a platform's image under a component's index, e.g.
+// backend/linux-arm64; "" is the component's own (what the tag names).
+func PlatformDir(component, platform string) string {
+	if platform == "" {
+		return component
+	}
+	return component + "/" + strings.ReplaceAll(platform, "/", "-")
 }
 
 // Links names the files a finished release exports, by their path in the export (the main
@@ -44,7 +53,15 @@ func Links(components, platforms []string) []summary.Report {
 			links = append(links,
 				summary.Report{Name: dir + ": Trivy image scan", Path: dir + "/" + TrivyImageJSON},
 				summary.Report{Name: dir + ": Trivy gate verdict", Path: dir + "/" + TrivyImageGate})
+			if len(platforms) > 1 {
+				links = append(links,
+					summary.Report{Name: dir + ": SBOM (SPDX)", Path: dir + "/" + SBOMSPDX},
+					summary.Report{Name: dir + ": SBOM (CycloneDX)", Path: dir + "/" + SBOMCycloneDX},
+					summary.Report{Name: dir + ": vulnerability scan attestation (cosign vuln)", Path: dir + "/" + Vuln})
+			}
 		}
+		// What the tag names: the image, or the index of several platforms, whose SBOMs are the
+		// first platform's and whose scan attestation holds every platform's findings.
 		links = append(links,
 			summary.Report{Name: c + ": SBOM (SPDX)", Path: c + "/" + SBOMSPDX},
 			summary.Report{Name: c + ": SBOM (CycloneDX)", Path: c + "/" + SBOMCycloneDX},
@@ -63,22 +80,41 @@ type Manifest struct {
 	Images   map[string]string `json:"images"`
 	// Attestations are the verified attestations of each image, by cosign's type names.
 	Attestations map[string][]string `json:"attestations"`
-	EphemeralKey bool                `json:"ephemeralKey"`
-	ValuesCommit string              `json:"valuesCommit,omitempty"`
+	// Platforms are, per component of a release of several platforms, the images its index
+	// lists, each by its own digest with its verified signature and attestations.
+	Platforms    map[string][]PlatformManifest `json:"platforms,omitempty"`
+	EphemeralKey bool                          `json:"ephemeralKey"`
+	ValuesCommit string                        `json:"valuesCommit,omitempty"`
+}
+
+// PlatformManifest is one platform's image in release.json.
+type PlatformManifest struct {
+	Platform     string   `json:"platform"`
+	Image        string   `json:"image"`
+	Signed       bool     `json:"signed"`
+	Attestations []string `json:"attestations"`
 }
 
 // Manifest is the release's release.json.
 func (r Release) Manifest() Manifest {
 	images, attestations := map[string]string{}, map[string][]string{}
+	var platforms map[string][]PlatformManifest
 	for _, img := range r.Images {
 		if img.Reference != "" {
 			images[img.Component] = img.Reference
 			attestations[img.Component] = img.Attestations
 		}
+		for _, p := range img.PlatformImages {
+			if platforms == nil {
+				platforms = map[string][]PlatformManifest{}
+			}
+			platforms[img.Component] = append(platforms[img.Component], PlatformManifest{
+				Platform: p.Platform, Image: p.Reference, Signed: p.SignatureVerified, Attestations: p.Attestations})
+		}
 	}
 	return Manifest{
 		GitSHA: r.GitSHA, Version: r.Version, Registry: r.Registry, Images: images, Attestations: attestations,
-		EphemeralKey: r.EphemeralKey, ValuesCommit: r.ValuesCommit,
+		Platforms: platforms, EphemeralKey: r.EphemeralKey, ValuesCommit: r.ValuesCommit,
 	}
 }
 

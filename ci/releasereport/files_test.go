@@ -11,12 +11,12 @@ import (
 func TestLinksNameEachPlatformsScan(t *testing.T) {
 	components := []string{"backend", "frontend"}
 	links := Links(components, []string{"linux/amd64", "linux/arm64"})
-	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + TrivyImageJSON, "frontend/" + SBOMSPDX, "backend/" + Provenance, "frontend/" + Vuln, "backend/" + OpenVEX} {
+	for _, want := range []string{"release.json", testreports.JUnitRelease, "backend/linux-arm64/" + TrivyImageJSON, "backend/linux-arm64/" + SBOMSPDX, "frontend/linux-amd64/" + SBOMCycloneDX, "backend/linux-arm64/" + Vuln, "frontend/" + SBOMSPDX, "backend/" + Provenance, "frontend/" + Vuln, "backend/" + OpenVEX} {
 		if !containsPath(links, want) {
 			t.Errorf("release summary does not link %s: %v", want, links)
 		}
 	}
-	if one := Links(components, []string{"linux/amd64"}); !containsPath(one, "backend/"+TrivyImageGate) || containsPath(one, "backend/linux-amd64/"+TrivyImageGate) {
+	if one := Links(components, []string{"linux/amd64"}); !containsPath(one, "backend/"+TrivyImageGate) || containsPath(one, "backend/linux-amd64/"+TrivyImageGate) || containsPath(one, "backend/linux-amd64/"+SBOMSPDX) {
 		t.Errorf("single platform: %v", one)
 	}
 }

@@ -26,12 +26,53 @@ func (r *Release) Image(component string) *Image {
 
 // Attested records a verified attestation and, for an SBOM, its package count per format.
 func (img *Image) Attested(kind, sbomFormat string, packages int) {
-	img.Attestations = append(img.Attestations, kind)
+	attested(&img.Attestations, &img.SBOMPackages, kind, sbomFormat, packages)
+}
+
+// Attested records a verified attestation of a platform's image.
+func (p *PlatformImage) Attested(kind, sbomFormat string, packages int) {
+	attested(&p.Attestations, &p.SBOMPackages, kind, sbomFormat, packages)
+}
+
+func attested(kinds *[]string, counts *map[string]int, kind, sbomFormat string, packages int) {
+	*kinds = append(*kinds, kind)
 	if sbomFormat != "" {
-		if img.SBOMPackages == nil {
-			img.SBOMPackages = map[string]int{}
+		if *counts == nil {
+			*counts = map[string]int{}
 		}
-		img.SBOMPackages[sbomFormat] = packages
+		(*counts)[sbomFormat] = packages
+	}
+}
+
+// PlatformImage is the record of a platform's image under the component's index (nil for none).
+func (img *Image) PlatformImage(platform string) *PlatformImage {
+	for i := range img.PlatformImages {
+		if img.PlatformImages[i].Platform == platform {
+			return &img.PlatformImages[i]
+		}
+	}
+	return nil
+}
+
+// Signed are the references a release signs for the image: what the tag names, then each
+// platform's image under it.
+func (img *Image) Signed() []string {
+	refs := []string{img.Reference}
+	for _, p := range img.PlatformImages {
+		refs = append(refs, p.Reference)
+	}
+	return refs
+}
+
+// SignatureVerifiedOn records the verified signature of what the tag names or of an image under it.
+func (img *Image) SignatureVerifiedOn(ref string) {
+	if ref == img.Reference {
+		img.SignatureVerified = true
+	}
+	for i := range img.PlatformImages {
+		if img.PlatformImages[i].Reference == ref {
+			img.PlatformImages[i].SignatureVerified = true
+		}
 	}
 }
 
@@ -48,11 +89,19 @@ func (r Release) Values() (map[string]valuesfile.Image, error) {
 	return images, nil
 }
 
-// References lists the pushed images, for the push stage's row.
+// References lists the pushed images, for the push stage's row: under an image index, each
+// platform's image by its digest too.
 func (r Release) References() string {
 	refs := make([]string, len(r.Images))
 	for i, img := range r.Images {
 		refs[i] = img.Reference
+		if len(img.PlatformImages) > 0 {
+			var under []string
+			for _, p := range img.PlatformImages {
+				under = append(under, p.Platform+" "+p.Reference[strings.LastIndex(p.Reference, "@")+1:])
+			}
+			refs[i] += " (" + strings.Join(under, ", ") + ")"
+		}
 	}
 	return strings.Join(refs, "; ")
 }

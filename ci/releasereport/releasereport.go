@@ -26,6 +26,20 @@ type Image struct {
 	Attestations []string
 	// SBOMPackages counts packages per SBOM format.
 	SBOMPackages map[string]int
+	// PlatformImages are, when several platforms were built, the images the pushed image index
+	// (Reference) lists, one per platform, each signed and attested on its own digest.
+	PlatformImages []PlatformImage
+}
+
+// PlatformImage is one platform's image under a pushed image index.
+type PlatformImage struct {
+	Platform string
+	// Reference is the platform's image by its own digest: repository@sha256:...
+	Reference         string
+	Scan              string
+	SignatureVerified bool
+	Attestations      []string
+	SBOMPackages      map[string]int
 }
 
 // Release is the whole report.
@@ -52,17 +66,18 @@ func (r Release) Markdown() string {
 	fmt.Fprintf(&b, "\n### Images\n\nCommit `%s`, version `%s`, pushed to %s.\n\n", r.GitSHA, r.Version, summary.Cell(r.Registry))
 	b.WriteString("| Component | Image | Platforms | Vulnerabilities | Signature | Attestations | SBOM packages |\n|---|---|---|---|---|---|---|\n")
 	for _, img := range r.Images {
-		sig := "❌ not verified"
-		if img.SignatureVerified {
-			sig = "✅ verified"
-		}
-		att := "none"
-		if len(img.Attestations) > 0 {
-			att = "✅ " + strings.Join(img.Attestations, ", ")
+		platforms := strings.Join(img.Platforms, ", ")
+		if len(img.PlatformImages) > 0 {
+			platforms += " (image index)"
 		}
 		fmt.Fprintf(&b, "| %s | `%s` (tag `%s`) | %s | %s | %s | %s | %s |\n",
 			summary.Cell(img.Component), summary.Cell(img.Reference), summary.Cell(img.Tag),
-			summary.Cell(strings.Join(img.Platforms, ", ")), summary.Cell(orDash(img.Scan)), sig, summary.Cell(att), packages(img.SBOMPackages))
+			summary.Cell(platforms), summary.Cell(orDash(img.Scan)), verified(img.SignatureVerified), summary.Cell(attestationsCell(img.Attestations)), packages(img.SBOMPackages))
+		for _, p := range img.PlatformImages {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s |\n",
+				summary.Cell(img.Component+" ("+p.Platform+")"), summary.Cell(p.Reference), summary.Cell(p.Platform),
+				summary.Cell(orDash(p.Scan)), verified(p.SignatureVerified), summary.Cell(attestationsCell(p.Attestations)), packages(p.SBOMPackages))
+		}
 	}
 
 	b.WriteString("\n### GitOps\n\n")
@@ -83,6 +98,20 @@ func (r Release) Markdown() string {
 		fmt.Fprintf(&b, "```\n%s\n```\n", strings.TrimSpace(r.PublicKeyPEM))
 	}
 	return b.String()
+}
+
+func verified(ok bool) string {
+	if ok {
+		return "✅ verified"
+	}
+	return "❌ not verified"
+}
+
+func attestationsCell(kinds []string) string {
+	if len(kinds) == 0 {
+		return "none"
+	}
+	return "✅ " + strings.Join(kinds, ", ")
 }
 
 func packages(m map[string]int) string {

@@ -57,7 +57,11 @@ func (k PredicateKind) PredicateType() (string, error) {
 // it as a DSSE envelope and stores it at the image's `.att` tag, where cosign and Kyverno look.
 // An attestation of the same predicate type made earlier is replaced, so re-running a release (or
 // a re-scan attesting a fresh vulnerability report) does not pile them up.
-func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind PredicateKind, predicate []byte) error {
+//
+// more are further subjects of the statement, after the image itself: the provenance of an image
+// index also names each platform's image, which the same build made. Only the in-toto v1 kinds
+// (provenance, vuln, OpenVEX) take them; the SBOMs' statements are cosign's, about one image.
+func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind PredicateKind, predicate []byte, more ...Subject) error {
 	digest, err := reg.parseDigest(ref)
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func (s *Signer) AttestImage(ctx context.Context, ref string, reg Registry, kind
 	if err != nil {
 		return err
 	}
-	body, err := statementBody(kind, predicateType, predicate, h.Hex, digest.Repository.String())
+	body, err := statementBody(kind, predicateType, predicate, h.Hex, digest.Repository.String(), more)
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,37 @@ func TestAttestationsOfEveryKind(t *testing.T) {
 
 // statementV01 is the in-toto statement type cosign makes for the SBOM predicates.
 const statementV01 = "https://in-toto.io/Statement/v0.1"
+
+// The provenance of an image index names each platform's image too: one statement with the
+// index first, then the platforms' images, each by digest with its platform, verified on the
+// index. An SBOM statement (cosign's) stays about one image, and a subject needs its digest.
+func TestAProvenanceNamesMoreSubjects(t *testing.T) {
+	ctx := context.Background()
+	host, reg := testRegistry(t)
+	index := pushRandomImage(t, host, reg, "taskboard/backend")
+	arm := pushRandomImage(t, host, reg, "taskboard/backend")
+	signer, kp := newSigner(t)
+	armHex := arm[strings.Index(arm, "@sha256:")+len("@sha256:"):]
+	platform := Subject{Name: "pkg:oci/backend?arch=arm64", Digest: map[string]string{"sha256": armHex},
+		Annotations: map[string]string{"platform": "linux/arm64"}}
+	if err := signer.AttestImage(ctx, index, reg, SLSAProvenance1, provenanceOf(t, testBuilderID, testRepository), platform); err != nil {
+		t.Fatal(err)
+	}
+	sts, err := VerifyAttestations(ctx, index, reg, kp.PublicKeyPEM, SLSAProvenance1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjects := sts[0].Subject
+	if len(subjects) != 2 || "sha256:"+subjects[0].Digest["sha256"] != index[strings.Index(index, "@")+1:] ||
+		subjects[1].Digest["sha256"] != armHex || subjects[1].Annotations["platform"] != "linux/arm64" {
+		t.Fatalf("subjects %+v: want the index, then the arm64 image with its platform", subjects)
+	}
+	if err := signer.AttestImage(ctx, index, reg, SPDXJSON, syftSBOM(t, "spdx"), platform); err == nil ||
+		!strings.Contains(err.Error(), "about one image") {
+		t.Fatalf("an SBOM statement took more subjects: %v", err)
+	}
+	if err := signer.AttestImage(ctx, index, reg, Vuln, vulnOf(t, time.Now()), Subject{Name: "x"}); err == nil ||
+		!strings.Contains(err.Error(), "no sha256 digest") {
+		t.Fatalf("a subject without a digest: %v", err)
+	}
+}

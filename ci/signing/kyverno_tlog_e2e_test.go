@@ -40,16 +40,25 @@ func TestReleasedKyvernoEnforcesEveryAttestationWithALog(t *testing.T) {
 	type attestation struct {
 		predicate []byte
 		signer    *Signer
+		more      []Subject
 	}
-	image := func(t *testing.T, edit func(ref string, sig **Signer, p map[PredicateKind]*attestation)) string {
+	// index pushes an image index of two images instead, as a release of two platforms does:
+	// its provenance also names the images under it.
+	image := func(t *testing.T, edit func(ref string, sig **Signer, p map[PredicateKind]*attestation), index bool) string {
 		t.Helper()
-		ref := pushRandomImage(t, host, reg, "taskboard-backend")
+		var ref string
+		var under []Subject
+		if index {
+			ref, under = pushRandomIndex(t, host, reg, "taskboard-backend")
+		} else {
+			ref = pushRandomImage(t, host, reg, "taskboard-backend")
+		}
 		sig := signer
 		p := map[PredicateKind]*attestation{
-			SPDXJSON:        {spdx, signer},
-			SLSAProvenance1: {provenanceOf(t, testBuilderID, testRepository), signer},
-			Vuln:            {vulnOf(t, time.Now().Add(-time.Hour)), signer},
-			OpenVEX:         {vexOf(t, ref, reportHigh, reportCrit), signer},
+			SPDXJSON:        {spdx, signer, nil},
+			SLSAProvenance1: {provenanceOf(t, testBuilderID, testRepository), signer, under},
+			Vuln:            {vulnOf(t, time.Now().Add(-time.Hour)), signer, nil},
+			OpenVEX:         {vexOf(t, ref, reportHigh, reportCrit), signer, nil},
 		}
 		if edit != nil {
 			edit(ref, &sig, p)
@@ -61,7 +70,7 @@ func TestReleasedKyvernoEnforcesEveryAttestationWithALog(t *testing.T) {
 			if a == nil {
 				continue
 			}
-			if err := a.signer.AttestImage(ctx, ref, reg, kind, a.predicate); err != nil {
+			if err := a.signer.AttestImage(ctx, ref, reg, kind, a.predicate, a.more...); err != nil {
 				t.Fatalf("attest %s: %v", kind, err)
 			}
 		}
@@ -113,11 +122,17 @@ func TestReleasedKyvernoEnforcesEveryAttestationWithALog(t *testing.T) {
 			"signature: an image is not signed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ref := image(t, tc.edit)
+			ref := image(t, tc.edit, false)
 			admitted, out := kyvernoApply(t, kyverno, dir, policy, tc.name, ref)
 			expectVerdict(t, admitted, out, tc.refusal)
 		})
 	}
+	// An image index, as a release of two platforms pushes: signed and attested on the index's
+	// digest (what a pod names), its provenance naming the index, then both images under it.
+	t.Run("image-index", func(t *testing.T) {
+		admitted, out := kyvernoApply(t, kyverno, dir, policy, "image-index", image(t, nil, true))
+		expectVerdict(t, admitted, out, "")
+	})
 	// Kyverno read the log's key from the test's TUF repository, not from anywhere else.
 	if fetched.Load() == 0 {
 		t.Fatal("Kyverno never fetched the TUF repository's timestamp")
@@ -126,7 +141,7 @@ func TestReleasedKyvernoEnforcesEveryAttestationWithALog(t *testing.T) {
 	// A TUF repository that trusts another log's key: the same complete image is refused.
 	otherMirror, otherRoot, _ := servedTrust(t, log.URL, otherLogKey(t), log.Started)
 	otherDir := t.TempDir()
-	ref := image(t, nil)
+	ref := image(t, nil, false)
 	admitted, out := kyvernoApply(t, kyverno, otherDir, writePolicy(otherDir, otherMirror, otherRoot), "untrusted-log", ref)
 	expectVerdict(t, admitted, out, "signature: an image is not signed")
 }

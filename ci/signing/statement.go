@@ -21,12 +21,16 @@ type statementV1 struct {
 	Predicate     json.RawMessage `json:"predicate"`
 }
 
-// statementBody is the JSON statement of the predicate about the image digest hex in repo.
+// statementBody is the JSON statement of the predicate about the image digest hex in repo, then
+// the more subjects.
 // cosign's statement generator checks every predicate (an SPDX document must be SPDX, a SLSA
 // provenance must have its required fields); for the v1 kinds the predicate is then kept byte for
 // byte, since cosign's typed decoding would drop fields it does not know (the vuln predicate's
 // db.updatedAt).
-func statementBody(kind PredicateKind, predicateType string, predicate []byte, hex, repo string) ([]byte, error) {
+func statementBody(kind PredicateKind, predicateType string, predicate []byte, hex, repo string, more []Subject) ([]byte, error) {
+	if err := checkSubjects(more); err != nil {
+		return nil, err
+	}
 	generated, err := attestation.GenerateStatement(attestation.GenerateOpts{
 		Predicate: bytes.NewReader(predicate),
 		Type:      string(kind),
@@ -40,6 +44,9 @@ func statementBody(kind PredicateKind, predicateType string, predicate []byte, h
 	var body []byte
 	switch kind {
 	case SPDXJSON, CycloneDX:
+		if len(more) > 0 {
+			return nil, fmt.Errorf("signing: a %s statement is about one image, not %d more", kind, len(more))
+		}
 		body, err = json.Marshal(generated)
 	default:
 		var compact bytes.Buffer
@@ -48,7 +55,7 @@ func statementBody(kind PredicateKind, predicateType string, predicate []byte, h
 		}
 		body, err = json.Marshal(statementV1{
 			Type:          StatementV1,
-			Subject:       []Subject{{Name: repo, Digest: map[string]string{"sha256": hex}}},
+			Subject:       append([]Subject{{Name: repo, Digest: map[string]string{"sha256": hex}}}, more...),
 			PredicateType: predicateType,
 			Predicate:     compact.Bytes(),
 		})
@@ -57,4 +64,14 @@ func statementBody(kind PredicateKind, predicateType string, predicate []byte, h
 		return nil, fmt.Errorf("signing: in-toto statement: %w", err)
 	}
 	return body, nil
+}
+
+// checkSubjects refuses a further subject without a sha256 digest: subjects are matched by it.
+func checkSubjects(more []Subject) error {
+	for _, s := range more {
+		if len(s.Digest["sha256"]) != 64 {
+			return fmt.Errorf("signing: subject %q has no sha256 digest", s.Name)
+		}
+	}
+	return nil
 }

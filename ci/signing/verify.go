@@ -94,6 +94,8 @@ type Statement struct {
 type Subject struct {
 	Name   string            `json:"name"`
 	Digest map[string]string `json:"digest"`
+	// Annotations say more about the subject, e.g. the platform of an image under an index.
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // VerifyAttestations checks the image's attestations with the public key and returns the

@@ -92,7 +92,7 @@ func TestDockerfilesUseThePinned(t *testing.T) {
 	for _, ref := range Pinned {
 		listed[ref] = true
 	}
-	from := regexp.MustCompile(`(?m)^FROM\s+(\S+)`)
+	from := regexp.MustCompile(`(?m)^FROM\s+(?:--platform=\S+\s+)?(\S+)`)
 	for _, path := range []string{"../../backend/Dockerfile", "../../frontend/Dockerfile"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -105,6 +105,39 @@ func TestDockerfilesUseThePinned(t *testing.T) {
 		for _, m := range matches {
 			if !listed[m[1]] {
 				t.Errorf("%s: FROM %s is not in Pinned (ci/toolimages)", path, m[1])
+			}
+		}
+	}
+}
+
+// TestDockerfilesBuildEveryPlatformWithoutEmulation holds both Dockerfiles to the layout that
+// builds every supported platform on one machine with no emulator: every stage but the last runs
+// on the build machine's platform (FROM --platform=$BUILDPLATFORM), and the last, the only one
+// built per platform, runs no command (no RUN or ONBUILD) and names no platform of its own.
+func TestDockerfilesBuildEveryPlatformWithoutEmulation(t *testing.T) {
+	command := regexp.MustCompile(`(?mi)^\s*(RUN|ONBUILD)\b`)
+	for _, path := range []string{"../../backend/Dockerfile", "../../frontend/Dockerfile"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stages := regexp.MustCompile(`(?m)^FROM\s+`).Split(string(data), -1)[1:]
+		if len(stages) < 2 {
+			t.Fatalf("%s: %d stages, want a build and a runtime stage", path, len(stages))
+		}
+		for i, stage := range stages {
+			from := strings.SplitN(stage, "\n", 2)[0]
+			if i < len(stages)-1 {
+				if !strings.HasPrefix(from, "--platform=$BUILDPLATFORM ") {
+					t.Errorf("%s: build stage FROM %s: want FROM --platform=$BUILDPLATFORM", path, from)
+				}
+				continue
+			}
+			if strings.HasPrefix(from, "--platform") {
+				t.Errorf("%s: runtime stage FROM %s: it is the image's platform, no --platform", path, from)
+			}
+			if m := command.FindString(stage); m != "" {
+				t.Errorf("%s: the runtime stage has %q: another platform would need an emulator to run it", path, strings.TrimSpace(m))
 			}
 		}
 	}

@@ -65,6 +65,17 @@ describe("frontend image layout", () => {
     expect(buildStage).toMatch(/&& chmod -R u=rwX,go=rX \/runtime$/m);
   });
 
+  it("builds the static files once, on the build platform, for every platform's image", () => {
+    // Every stage but the runtime one runs on the build machine's own platform: an arm64 image
+    // built on amd64 (or the reverse) needs no emulator, and the files are built once for all.
+    const stages = dockerfile.split(/^FROM\s/m).slice(1);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages.slice(0, -1)) expect(stage).toMatch(/^--platform=\$BUILDPLATFORM \S+/);
+    // The runtime stage is the image's platform (no --platform) and runs nothing (the test above).
+    expect(stages.at(-1)).not.toMatch(/^--platform/);
+    expect(buildStage).not.toMatch(/\bTARGET(PLATFORM|OS|ARCH)\b/);
+  });
+
   it("keeps the base image's default server out: its default.conf is overwritten by one with no server", () => {
     expectRuntimeCopy("nginx/default.conf", "/etc/nginx/conf.d/default.conf");
     const directives = defaultConf.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));

@@ -7,7 +7,10 @@
 # hack/cluster's make test-cluster runs: Kyverno's, Argo CD's, Redis, busybox).
 #
 # Each image lands in ${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap/images/<name>/: oci/ (an
-# OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. An
+# OCI layout), ref (the reference without registry host, as a mirror stores it) and digest. A
+# recipe with a line `# airgap-platforms: linux/amd64 linux/arm64` is run once per platform
+# (AIRGAP_PLATFORM) and its oci/ holds an image index of them (digest is the index's, platforms
+# lists each platform's image); others make one linux/amd64 image. An
 # image is rebuilt only when its recipe (with images/<name>/, images/files/<name>*, the images/files/*.bash it names and the
 # scripts/tool-*.sh it runs), a lib*.sh or mkimage's source change (FORCE=1 rebuilds anyway); tool binaries have their own cache, so a rebuild rarely recompiles.
 set -euo pipefail
@@ -81,20 +84,17 @@ check_ref() {
   esac
 }
 
-build_one() {
-  local name="$1" recipe="$here/images/$1.sh" out="$cache/images/$1" key start work
-  [ -f "$recipe" ] || { echo "no recipe $recipe" >&2; return 1; }
-  key="$(image_key "$name")"
-  if [ -z "${FORCE:-}" ] && [ -f "$out/oci/index.json" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
-    printf 'cached  %-12s %-44s %s\n' "$name" "$(cat "$out/ref")" "$(cat "$out/digest")"
-    return 0
-  fi
-  start=$SECONDS
-  work="$cache/work/$name"
+# The platforms a recipe builds, from its `# airgap-platforms:` line; none: the host's only.
+recipe_platforms() { sed -n 's/^# airgap-platforms: *//p' "$1" | head -1; }
+
+# run_recipe NAME PLATFORM WORK: runs the recipe for one platform ("" for the host's) in WORK and
+# prints its ref; the log goes to WORK.log.
+run_recipe() {
+  local name="$1" platform="$2" work="$3"
   rm -rf "$work"
   mkdir -p "$work"
-  if ! bash "$recipe" "$work" </dev/null >"$work.log" 2>&1; then
-    echo "FAILED  $name: recipe failed; last lines of $work.log:" >&2
+  if ! env ${platform:+AIRGAP_PLATFORM="$platform"} bash "$here/images/$name.sh" "$work" </dev/null >"$work.log" 2>&1; then
+    echo "FAILED  $name${platform:+ ($platform)}: recipe failed; last lines of $work.log:" >&2
     tail -30 "$work.log" >&2
     return 1
   fi
@@ -102,23 +102,64 @@ build_one() {
     echo "FAILED  $name: the recipe must write rootfs/, image.conf and ref into its WORKDIR" >&2
     return 1
   fi
-  local ref
+  tr -d '[:space:]' <"$work/ref"
+}
+
+# image_layout WORK OUT [PLATFORM]: the OCI layout of what a recipe left in WORK (rootfs, then
+# rootfs2, rootfs3, ...: one layer each, in that order); prints the manifest digest.
+image_layout() {
+  local work="$1" out="$2" platform="${3:-}" ref layers=("$1/rootfs") i=2
   ref="$(tr -d '[:space:]' <"$work/ref")"
-  check_ref "$ref"
-  # rootfs, then rootfs2, rootfs3, ...: one layer each, in that order.
-  local layers=("$work/rootfs") i=2
   while [ -d "$work/rootfs$i" ]; do layers+=("$work/rootfs$i"); i=$((i + 1)); done
+  "$mkimage" build -out "$out" -conf "$work/image.conf" -ref "$ref" ${platform:+-platform "$platform"} "${layers[@]}"
+}
+
+build_one() {
+  local name="$1" recipe="$here/images/$1.sh" out="$cache/images/$1" key start work ref=""
+  [ -f "$recipe" ] || { echo "no recipe $recipe" >&2; return 1; }
+  key="$(image_key "$name")"
+  if [ -z "${FORCE:-}" ] && [ -f "$out/oci/index.json" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
+    printf 'cached  %-12s %-44s %s\n' "$name" "$(cat "$out/ref")" "$(cat "$out/digest")"
+    return 0
+  fi
+  start=$SECONDS
+  local platforms
+  read -ra platforms <<<"$(recipe_platforms "$recipe")"
   ensure_mkimage
   rm -rf "$out.new"
   mkdir -p "$out.new"
-  "$mkimage" build -out "$out.new/oci" -conf "$work/image.conf" -ref "$ref" "${layers[@]}" >"$out.new/digest"
+  if [ ${#platforms[@]} -eq 0 ]; then
+    work="$cache/work/$name"
+    ref="$(run_recipe "$name" "" "$work")"
+    check_ref "$ref"
+    image_layout "$work" "$out.new/oci" >"$out.new/digest"
+    cp "$work/image.conf" "$out.new/image.conf"
+    mv "$work.log" "$out.new/build.log"
+    rm -rf "$work"
+  else
+    # One image per platform, then the index of them under the one ref.
+    local p layouts=() pref digest
+    for p in "${platforms[@]}"; do
+      work="$cache/work/$name-${p//\//-}"
+      pref="$(run_recipe "$name" "$p" "$work")"
+      check_ref "$pref"
+      [ -z "$ref" ] || [ "$pref" = "$ref" ] || { echo "FAILED  $name: $p's ref is $pref, not $ref" >&2; return 1; }
+      ref="$pref"
+      digest="$(image_layout "$work" "$out.new/${p//\//-}/oci" "$p")"
+      printf '%s %s\n' "$p" "$digest" >>"$out.new/platforms"
+      layouts+=("$out.new/${p//\//-}/oci")
+      cp "$work/image.conf" "$out.new/image-${p//\//-}.conf"
+      { echo "== $p"; cat "$work.log"; } >>"$out.new/build.log"
+      rm -rf "$work" "$work.log"
+    done
+    "$mkimage" index -out "$out.new/oci" -ref "$ref" "${layouts[@]}" >"$out.new/digest"
+    rm -rf "${layouts[@]%/oci}"
+  fi
   echo "$ref" >"$out.new/ref"
-  cp "$work/image.conf" "$out.new/image.conf"
   echo "$key" >"$out.new/key"
   rm -rf "$out" && mv "$out.new" "$out"
-  mv "$work.log" "$out/build.log"
-  rm -rf "$work"
-  printf 'built   %-12s %-44s %s (%ds)\n' "$name" "$ref" "$(cat "$out/digest")" $((SECONDS - start))
+  printf 'built   %-12s %-44s %s%s (%ds)\n' "$name" "$ref" "$(cat "$out/digest")" \
+    "$([ ${#platforms[@]} -eq 0 ] || echo " index of ${platforms[*]}")" $((SECONDS - start))
 }
 
 push_all() {

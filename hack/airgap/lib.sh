@@ -11,6 +11,21 @@ AIRGAP_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/taskboard-airgap"
 
 airgap_log() { echo "[$(basename "$0" .sh)] $*" >&2; }
 
+# The platform the recipe builds for: build.sh sets AIRGAP_PLATFORM to each platform of a
+# recipe's `# airgap-platforms:` line in turn; without one, the build host's, linux/amd64.
+# AIRGAP_DEB_ARCH is its Debian architecture. A foreign platform's files come from that
+# architecture's Debian packages (lib-debian.sh) and nothing of it is run here.
+AIRGAP_PLATFORM="${AIRGAP_PLATFORM:-linux/amd64}"
+case "$AIRGAP_PLATFORM" in
+  linux/amd64) AIRGAP_DEB_ARCH=amd64 ;;
+  linux/arm64) AIRGAP_DEB_ARCH=arm64 ;;
+  *) echo "AIRGAP_PLATFORM=$AIRGAP_PLATFORM: want linux/amd64 or linux/arm64" >&2; exit 1 ;;
+esac
+export AIRGAP_PLATFORM AIRGAP_DEB_ARCH
+
+# airgap_foreign: true when the recipe builds for another architecture than the build host's.
+airgap_foreign() { [ "$AIRGAP_DEB_ARCH" != "$(dpkg --print-architecture)" ]; }
+
 # apt_install PACKAGE...: installs Debian packages on the build host if they are missing.
 # Runs apt-get update once per process, before the first install.
 apt_install() {
@@ -102,6 +117,12 @@ ca_certificates() {
 # `#!/usr/bin/env` scripts work.
 busybox_rootfs() {
   local root="$1" applet
+  if airgap_foreign; then
+    declare -F busybox_rootfs_foreign >/dev/null ||
+      { echo "busybox_rootfs for $AIRGAP_PLATFORM: source lib-debian.sh" >&2; return 1; }
+    busybox_rootfs_foreign "$root"
+    return
+  fi
   apt_install busybox-static
   base_rootfs "$root"
   mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin"

@@ -41,6 +41,7 @@ var scenarios = []scenario{
 	{"smoke-test runs the stack", smokeTest},
 	{"release with no flags", releaseLocal},
 	{"release to a registry that outlives the call, verified from outside", releaseToRegistry},
+	{"release of linux/amd64 and linux/arm64 to a registry that outlives the call, verified from outside", releaseTwoPlatforms},
 	{"scan gate: a HIGH advisory stops the release before any push", scanGate},
 	{"publish, sign and attest as a chain, on the throwaway registry and on a real one", publishChain},
 	{"gitops: the values commit lands, retried past a concurrent writer, then nothing to do", gitOps},
@@ -359,8 +360,18 @@ type releaseManifest struct {
 	GitSHA       string              `json:"gitSha"`
 	Images       map[string]string   `json:"images"`
 	Attestations map[string][]string `json:"attestations"`
-	EphemeralKey bool                `json:"ephemeralKey"`
-	ValuesCommit string              `json:"valuesCommit"`
+	// Platforms are, for a release of several platforms, the images each index lists.
+	Platforms    map[string][]platformImage `json:"platforms"`
+	EphemeralKey bool                       `json:"ephemeralKey"`
+	ValuesCommit string                     `json:"valuesCommit"`
+}
+
+// platformImage is one platform's image in release.json.
+type platformImage struct {
+	Platform     string   `json:"platform"`
+	Image        string   `json:"image"`
+	Signed       bool     `json:"signed"`
+	Attestations []string `json:"attestations"`
 }
 
 func releaseLocal(e *env) error {

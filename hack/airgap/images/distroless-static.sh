@@ -16,6 +16,11 @@
 #   - of base-files only /etc/debian_version, /etc/host.conf, /etc/issue(.net), the licenses
 #     in /usr/share/common-licenses and the directories are copied; its md5sums record lists
 #     every file of the package all the same (as the host's dpkg has it).
+#   - linux/arm64 (as upstream, an image index of both): the same files from Debian's arm64
+#     .debs of the five packages, the archive's current versions (status.d says which), not the
+#     host's; the CA bundle is the build host's all the same (update-ca-certificates makes it,
+#     and it is the same for every architecture). The image has no ELF file to check.
+# airgap-platforms: linux/amd64 linux/arm64
 set -euo pipefail
 . "$(dirname "$0")/../lib-debian.sh"
 
@@ -24,6 +29,13 @@ root="$work/rootfs"
 mkdir -p "$root"
 pkgs=(base-files netbase media-types tzdata ca-certificates)
 apt_install "${pkgs[@]}"
+# Where the packages' files come from: the build host's installed packages, or, for a foreign
+# platform, that platform's .debs unpacked (nothing in them runs).
+from=""
+if airgap_foreign; then
+  from="$work/stage"
+  deb_extract_foreign "$from" "${pkgs[@]}"
+fi
 
 # Directories (base-files' FHS layout; distroless keeps bin/sbin/lib as directories).
 for d in bin boot dev etc home lib proc root run sbin sys tmp usr usr/bin usr/lib usr/sbin \
@@ -80,18 +92,23 @@ SUPPORT_URL="https://github.com/GoogleContainerTools/distroless/blob/master/READ
 BUG_REPORT_URL="https://github.com/GoogleContainerTools/distroless/issues/new"
 EOF
 
-# base-files (part), netbase, media-types: plain files from the host's packages.
+# base-files (part), netbase, media-types: plain files of the packages.
 for f in /etc/debian_version /etc/host.conf /etc/issue /etc/issue.net \
   /etc/protocols /etc/services /etc/rpc /etc/ethertypes /etc/mime.types; do
-  [ -f "$f" ] && rootfs_install "$root" "$f"
+  if [ -f "$from$f" ]; then rootfs_install "$root" "$from$f" "$f"; fi
 done
-cp -a /usr/share/common-licenses "$root/usr/share/common-licenses"
-cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+cp -a "$from/usr/share/common-licenses" "$root/usr/share/common-licenses"
+cp -a "$from/usr/share/zoneinfo" "$root/usr/share/zoneinfo"
 rm -f "$root/usr/share/zoneinfo/localtime" # a link to the host's /etc/localtime
 mkdir -p "$root/etc/ssl/certs"
 rootfs_install "$root" /etc/ssl/certs/ca-certificates.crt
 
-dpkg_status_d "$root" "${pkgs[@]}"
+if airgap_foreign; then
+  dpkg_status_d_foreign "$root" "$from" "${pkgs[@]}"
+  rm -rf "$from"
+else
+  dpkg_status_d "$root" "${pkgs[@]}"
+fi
 
 # No shell to run a check with: list what is there instead.
 for f in /etc/passwd /etc/group /etc/os-release /etc/ssl/certs/ca-certificates.crt \

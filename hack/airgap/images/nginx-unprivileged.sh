@@ -24,6 +24,11 @@
 #     and no Alpine package database, so Trivy and Syft find no OS packages here, where they
 #     list upstream's Alpine packages; the entrypoint does not render stream templates
 #     (NGINX_ENVSUBST_STREAM_TEMPLATE_*).
+#   - linux/arm64 (as upstream, an image index of both): the same layout from Debian's arm64
+#     packages (nginx, its modules, gettext-base, busybox-static and the libraries they need,
+#     found with readelf), the archive's current versions rather than the host's; never run
+#     here: its check is that every ELF file is AArch64 and finds its libraries.
+# airgap-platforms: linux/amd64 linux/arm64
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/../lib-debian.sh"
@@ -35,16 +40,25 @@ mkdir -p "$root"
 
 busybox_rootfs "$root"
 
-# nginx, unpacked (not installed: the package would start a server on the build host).
+# nginx, unpacked (not installed: the package would start a server on the build host). For a
+# foreign platform, with gettext-base (envsubst) and the libraries they need, of that platform.
 stage="$work/stage"
-deb_extract "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail
-nginx_version="$("$stage/usr/sbin/nginx" -v 2>&1 | sed -n 's|^nginx version: nginx/||p')"
+if airgap_foreign; then
+  deb_extract_foreign "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail gettext-base \
+    libc6 libcrypt1 libpcre2-8-0 libssl3 zlib1g
+  nginx_version="$(deb_field_foreign "$stage" nginx Version | sed 's/-[^-]*$//; s/^[0-9]*://')"
+  link_libs() { elf_libs_foreign "$root" "$stage" "$@"; }
+else
+  deb_extract "$stage" nginx nginx-common libnginx-mod-stream libnginx-mod-mail
+  nginx_version="$("$stage/usr/sbin/nginx" -v 2>&1 | sed -n 's|^nginx version: nginx/||p')"
+  link_libs() { elf_libs "$root" "$@"; }
+fi
 rootfs_install "$root" "$stage/usr/sbin/nginx" /usr/sbin/nginx
-elf_libs "$root" "$stage/usr/sbin/nginx"
+link_libs "$stage/usr/sbin/nginx"
 mkdir -p "$root/usr/lib/nginx/modules"
 for so in "$stage"/usr/lib/nginx/modules/*.so; do
   rootfs_install "$root" "$so" "/usr/lib/nginx/modules/$(basename "$so")"
-  elf_libs "$root" "$so"
+  link_libs "$so"
 done
 mkdir -p "$root/usr/share/nginx" "$root/etc/nginx/conf.d"
 ln -sfn ../../lib/nginx/modules "$root/usr/share/nginx/modules"
@@ -52,10 +66,15 @@ ln -sfn ../../usr/lib/nginx/modules "$root/etc/nginx/modules"
 for f in mime.types fastcgi_params scgi_params uwsgi_params koi-utf koi-win win-utf; do
   cp "$stage/etc/nginx/$f" "$root/etc/nginx/$f"
 done
-rm -rf "$stage"
 
 apt_install gettext-base tzdata
-copy_with_libs "$root" /usr/bin/envsubst
+if airgap_foreign; then
+  rootfs_install "$root" "$stage/usr/bin/envsubst" /usr/bin/envsubst
+  link_libs "$stage/usr/bin/envsubst"
+else
+  copy_with_libs "$root" /usr/bin/envsubst
+fi
+rm -rf "$stage"
 mkdir -p "$root/usr/share"
 cp -a /usr/share/zoneinfo "$root/usr/share/zoneinfo"
 
@@ -83,7 +102,12 @@ chmod -R g+w "$root/var/cache/nginx" "$root/var/lib/nginx" "$root/etc/nginx"
 # the container's user; this chroot does not). /tmp is a tmpfs of the check's own: nginx -t
 # creates its pid file and temp paths there, which upstream's image does not ship (owned by
 # 101, they stopped the chart's uid from starting nginx).
-rootfs_run "$root" --user 101:101 --tmpfs /tmp:mode=1777 /bin/sh -c 'set -o pipefail; /usr/sbin/nginx -t 2>&1 | cat' >&2
+# A foreign platform's binaries do not run here: check what can be read instead.
+if airgap_foreign; then
+  check_elves_foreign "$root"
+else
+  rootfs_run "$root" --user 101:101 --tmpfs /tmp:mode=1777 /bin/sh -c 'set -o pipefail; /usr/sbin/nginx -t 2>&1 | cat' >&2
+fi
 [ -z "$(ls -A "$root/tmp")" ] || { echo "nginx-unprivileged: /tmp must ship empty, holds: $(ls -A "$root/tmp")" >&2; exit 1; }
 
 write_image_conf "$work" "$(

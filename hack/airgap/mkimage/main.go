@@ -1,17 +1,21 @@
-// Command mkimage builds and pushes the stand-in images of hack/airgap: single-platform
-// (linux/amd64) OCI images made from plain directories, for Dagger engines that cannot reach the
-// public registries.
+// Command mkimage builds and pushes the stand-in images of hack/airgap: OCI images made from
+// plain directories, one platform each (linux/amd64 unless -platform), or an image index of
+// several, for Dagger engines that cannot reach the public registries.
 //
-//	mkimage build -out LAYOUT_DIR -conf image.conf [-ref NAME] ROOTFS_DIR...
+//	mkimage build -out LAYOUT_DIR -conf image.conf [-ref NAME] [-platform OS/ARCH] ROOTFS_DIR...
+//	mkimage index -out LAYOUT_DIR [-ref NAME] LAYOUT_DIR...
 //	mkimage push [-insecure] LAYOUT_DIR REF
 //	mkimage inspect LAYOUT_DIR
 //
 // build turns each ROOTFS_DIR into one layer, in order, and writes an OCI image layout holding
-// that one image; it prints the manifest digest. Layers are deterministic: entries sorted by
+// that one image; it prints the manifest digest. index writes a layout holding one image index
+// of the images of the given layouts (each built by build, each its own platform), as a
+// multi-platform image is published; it prints the index's digest. Layers are deterministic: entries sorted by
 // name, every mtime set to SOURCE_DATE_EPOCH (0 if unset), and each file's real uid/gid and mode
 // kept (recipes chown what a non-root user must own), with symlinks and hard links preserved.
-// image.conf is JSON, see imageConf. push copies the layout's image to a registry. inspect prints
-// the image's config, to check what a recipe produced.
+// image.conf is JSON, see imageConf. push copies the layout's image, or image index with its
+// images, to a registry. inspect prints the image's config (each platform's, for an index), to
+// check what a recipe produced.
 package main
 
 import (
@@ -66,6 +70,8 @@ func main() {
 	switch os.Args[1] {
 	case "build":
 		err = runBuild(os.Args[2:])
+	case "index":
+		err = runIndex(os.Args[2:])
 	case "push":
 		err = runPush(os.Args[2:])
 	case "inspect":
@@ -81,7 +87,8 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
-  mkimage build -out LAYOUT_DIR -conf image.conf [-ref NAME] ROOTFS_DIR...
+  mkimage build -out LAYOUT_DIR -conf image.conf [-ref NAME] [-platform OS/ARCH] ROOTFS_DIR...
+  mkimage index -out LAYOUT_DIR [-ref NAME] LAYOUT_DIR...
   mkimage push [-insecure] LAYOUT_DIR REF
   mkimage inspect LAYOUT_DIR`)
 	os.Exit(2)
@@ -92,9 +99,14 @@ func runBuild(args []string) error {
 	out := flags.String("out", "", "OCI layout directory to (re)create")
 	confPath := flags.String("conf", "", "image.conf (JSON)")
 	ref := flags.String("ref", "", "org.opencontainers.image.ref.name annotation of the image in index.json")
+	platformFlag := flags.String("platform", "linux/amd64", "the image's platform: os/arch[/variant]")
 	_ = flags.Parse(args)
 	if *out == "" || *confPath == "" || flags.NArg() == 0 {
 		return errors.New("build needs -out, -conf and at least one ROOTFS_DIR")
+	}
+	platform, err := v1.ParsePlatform(*platformFlag)
+	if err != nil || platform.OS == "" || platform.Architecture == "" {
+		return fmt.Errorf("-platform %q is not os/arch[/variant]", *platformFlag)
 	}
 	conf, err := readConf(*confPath)
 	if err != nil {
@@ -133,11 +145,11 @@ func runBuild(args []string) error {
 			return err
 		}
 	}
-	img, err = applyConf(img, conf, created)
+	img, err = applyConf(img, conf, created, *platform)
 	if err != nil {
 		return err
 	}
-	digest, err := writeLayout(*out, img, *ref)
+	digest, err := writeLayout(*out, img, *ref, *platform)
 	if err != nil {
 		return err
 	}
@@ -173,13 +185,13 @@ func sourceDateEpoch() (time.Time, error) {
 	return time.Unix(n, 0).UTC(), nil
 }
 
-func applyConf(img v1.Image, c imageConf, created time.Time) (v1.Image, error) {
+func applyConf(img v1.Image, c imageConf, created time.Time, platform v1.Platform) (v1.Image, error) {
 	cf, err := img.ConfigFile()
 	if err != nil {
 		return nil, err
 	}
 	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
+	cf.OS, cf.Architecture, cf.Variant = platform.OS, platform.Architecture, platform.Variant
 	cf.Created = v1.Time{Time: created}
 	cfg := &cf.Config
 	cfg.Entrypoint = c.Entrypoint
@@ -302,7 +314,7 @@ func writeLayerTar(root, path string, mtime time.Time) error {
 
 // writeLayout replaces dir with an OCI layout whose index.json lists img alone, and returns the
 // manifest digest.
-func writeLayout(dir string, img v1.Image, ref string) (string, error) {
+func writeLayout(dir string, img v1.Image, ref string, platform v1.Platform) (string, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return "", err
 	}
@@ -310,7 +322,7 @@ func writeLayout(dir string, img v1.Image, ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts := []layout.Option{layout.WithPlatform(v1.Platform{OS: "linux", Architecture: "amd64"})}
+	opts := []layout.Option{layout.WithPlatform(platform)}
 	if ref != "" {
 		opts = append(opts, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": ref}))
 	}
@@ -326,18 +338,98 @@ func writeLayout(dir string, img v1.Image, ref string) (string, error) {
 
 // layoutImage is the one image of an OCI layout written by build.
 func layoutImage(dir string) (v1.Image, error) {
-	idx, err := layout.ImageIndexFromPath(dir)
+	img, idx, err := layoutEntry(dir)
 	if err != nil {
 		return nil, err
+	}
+	if idx != nil {
+		return nil, fmt.Errorf("%s holds an image index, not one image", dir)
+	}
+	return img, nil
+}
+
+// layoutEntry is the one entry of an OCI layout written by build (an image) or index (an image
+// index); the other is nil.
+func layoutEntry(dir string) (v1.Image, v1.ImageIndex, error) {
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	m, err := idx.IndexManifest()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(m.Manifests) != 1 {
-		return nil, fmt.Errorf("%s: index.json lists %d manifests, want 1", dir, len(m.Manifests))
+		return nil, nil, fmt.Errorf("%s: index.json lists %d manifests, want 1", dir, len(m.Manifests))
 	}
-	return idx.Image(m.Manifests[0].Digest)
+	if m.Manifests[0].MediaType.IsIndex() {
+		child, err := idx.ImageIndex(m.Manifests[0].Digest)
+		return nil, child, err
+	}
+	img, err := idx.Image(m.Manifests[0].Digest)
+	return img, nil, err
+}
+
+// runIndex writes a layout holding one image index of the images of the given layouts, each
+// listed with the platform its config names, in the order given. Two images of one platform are
+// an error.
+func runIndex(args []string) error {
+	flags := flag.NewFlagSet("index", flag.ExitOnError)
+	out := flags.String("out", "", "OCI layout directory to (re)create")
+	ref := flags.String("ref", "", "org.opencontainers.image.ref.name annotation of the index in index.json")
+	_ = flags.Parse(args)
+	if *out == "" || flags.NArg() < 2 {
+		return errors.New("index needs -out and at least two LAYOUT_DIRs")
+	}
+	index, err := indexOf(flags.Args())
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(*out); err != nil {
+		return err
+	}
+	p, err := layout.Write(*out, empty.Index)
+	if err != nil {
+		return err
+	}
+	var opts []layout.Option
+	if *ref != "" {
+		opts = append(opts, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": *ref}))
+	}
+	if err := p.AppendIndex(index, opts...); err != nil {
+		return err
+	}
+	d, err := index.Digest()
+	if err != nil {
+		return err
+	}
+	fmt.Println(d.String())
+	return nil
+}
+
+func indexOf(dirs []string) (v1.ImageIndex, error) {
+	index := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	seen := map[string]string{}
+	for _, dir := range dirs {
+		img, err := layoutImage(dir)
+		if err != nil {
+			return nil, err
+		}
+		cf, err := img.ConfigFile()
+		if err != nil {
+			return nil, err
+		}
+		platform := cf.Platform()
+		if platform == nil || platform.OS == "" || platform.Architecture == "" {
+			return nil, fmt.Errorf("%s: the image's config names no platform", dir)
+		}
+		if other, ok := seen[platform.String()]; ok {
+			return nil, fmt.Errorf("%s and %s are both %s", other, dir, platform)
+		}
+		seen[platform.String()] = dir
+		index = mutate.AppendManifests(index, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: platform}})
+	}
+	return index, nil
 }
 
 func runPush(args []string) error {
@@ -347,7 +439,7 @@ func runPush(args []string) error {
 	if flags.NArg() != 2 {
 		return errors.New("push needs LAYOUT_DIR and REF")
 	}
-	img, err := layoutImage(flags.Arg(0))
+	img, idx, err := layoutEntry(flags.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -359,10 +451,20 @@ func runPush(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := remote.Write(ref, img, remote.WithAuthFromKeychain(authn.DefaultKeychain)); err != nil {
-		return err
+	auth := remote.WithAuthFromKeychain(authn.DefaultKeychain)
+	var d v1.Hash
+	if idx != nil {
+		// The index and every image it lists.
+		if err := remote.WriteIndex(ref, idx, auth); err != nil {
+			return err
+		}
+		d, err = idx.Digest()
+	} else {
+		if err := remote.Write(ref, img, auth); err != nil {
+			return err
+		}
+		d, err = img.Digest()
 	}
-	d, err := img.Digest()
 	if err != nil {
 		return err
 	}
@@ -374,28 +476,62 @@ func runInspect(args []string) error {
 	if len(args) != 1 {
 		return errors.New("inspect needs LAYOUT_DIR")
 	}
-	img, err := layoutImage(args[0])
+	img, idx, err := layoutEntry(args[0])
 	if err != nil {
 		return err
 	}
-	cf, err := img.ConfigFile()
+	var out any
+	if idx == nil {
+		out, err = inspectImage(img)
+	} else {
+		out, err = inspectIndex(idx)
+	}
 	if err != nil {
 		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func inspectImage(img v1.Image) (map[string]any, error) {
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, err
 	}
 	layers, err := img.Layers()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sizes := make([]string, 0, len(layers))
 	for _, l := range layers {
 		n, err := l.Size()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		sizes = append(sizes, strconv.FormatInt(n, 10))
 	}
-	out := map[string]any{"config": cf.Config, "os": cf.OS, "architecture": cf.Architecture, "layerSizes": sizes}
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return map[string]any{"config": cf.Config, "os": cf.OS, "architecture": cf.Architecture, "layerSizes": sizes}, nil
+}
+
+// inspectIndex is each platform's image, by its digest in the index.
+func inspectIndex(idx v1.ImageIndex) (map[string]any, error) {
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	var images []map[string]any
+	for _, desc := range m.Manifests {
+		img, err := idx.Image(desc.Digest)
+		if err != nil {
+			return nil, err
+		}
+		out, err := inspectImage(img)
+		if err != nil {
+			return nil, err
+		}
+		out["digest"], out["platform"] = desc.Digest.String(), desc.Platform.String()
+		images = append(images, out)
+	}
+	return map[string]any{"mediaType": m.MediaType, "manifests": images}, nil
 }

@@ -4,10 +4,18 @@ import (
 	"archive/tar"
 	"bytes"
 	"io"
+	"log"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // rootfs makes a small tree with what recipes rely on: a file owned by a non-root user (when the
@@ -146,5 +154,81 @@ func TestConfRejectsUnknownFields(t *testing.T) {
 	}
 	if _, err := readConf(p); err == nil {
 		t.Error("a misspelt field was accepted")
+	}
+}
+
+// A multi-platform stand-in: one image per platform (build -platform), then one layout holding
+// the image index of both (index), which push writes with its images and inspect lists.
+func TestIndexOfTwoPlatformsIsBuiltPushedAndInspected(t *testing.T) {
+	dir := rootfs(t)
+	confPath := filepath.Join(t.TempDir(), "image.conf")
+	if err := os.WriteFile(confPath, []byte(`{"user":"65532"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	layouts := map[string]string{}
+	for _, p := range []string{"linux/amd64", "linux/arm64"} {
+		out := filepath.Join(t.TempDir(), "oci")
+		if err := runBuild([]string{"-out", out, "-conf", confPath, "-ref", "x/y:1", "-platform", p, dir}); err != nil {
+			t.Fatal(err)
+		}
+		layouts[p] = out
+	}
+	arm, err := layoutImage(layouts["linux/arm64"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cf, _ := arm.ConfigFile(); cf.OS != "linux" || cf.Architecture != "arm64" {
+		t.Fatalf("-platform linux/arm64 made a %s/%s image", cf.OS, cf.Architecture)
+	}
+	out := filepath.Join(t.TempDir(), "oci")
+	if err := runIndex([]string{"-out", out, "-ref", "x/y:1", layouts["linux/amd64"], layouts["linux/arm64"]}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := layoutImage(out); err == nil || !strings.Contains(err.Error(), "image index") {
+		t.Fatalf("an index layout read as one image: %v", err)
+	}
+	_, idx, err := layoutEntry(out)
+	if err != nil || idx == nil {
+		t.Fatalf("the layout holds no index: %v", err)
+	}
+	m, _ := idx.IndexManifest()
+	armDigest, _ := arm.Digest()
+	if len(m.Manifests) != 2 || m.Manifests[0].Platform.String() != "linux/amd64" || m.Manifests[1].Platform.String() != "linux/arm64" || m.Manifests[1].Digest != armDigest {
+		t.Fatalf("index %+v", m.Manifests)
+	}
+	if err := runIndex([]string{"-out", filepath.Join(t.TempDir(), "oci"), layouts["linux/arm64"], layouts["linux/arm64"]}); err == nil {
+		t.Fatal("an index of two arm64 images")
+	}
+
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	ref := strings.TrimPrefix(srv.URL, "http://") + "/distroless/static-debian12:nonroot"
+	if err := runPush([]string{out, ref}); err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := name.NewTag(ref)
+	pulled, err := remote.Index(tag)
+	if err != nil {
+		t.Fatalf("the registry has no index at %s: %v", ref, err)
+	}
+	// What an engine pulling for linux/arm64 gets: the arm64 image.
+	desc, err := remote.Get(tag, remote.WithPlatform(v1.Platform{OS: "linux", Architecture: "arm64"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := desc.Image()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := img.Digest(); d != armDigest {
+		t.Fatalf("pulled %s for linux/arm64, want %s", d, armDigest)
+	}
+	want, _ := idx.Digest()
+	if got, _ := pulled.Digest(); got != want {
+		t.Fatalf("the registry's index is %s, the layout's %s", got, want)
+	}
+	inspected, err := inspectIndex(idx)
+	if err != nil || len(inspected["manifests"].([]map[string]any)) != 2 {
+		t.Fatalf("inspect: %v %v", inspected, err)
 	}
 }
