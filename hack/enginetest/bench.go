@@ -159,13 +159,22 @@ func (e *env) record(name string, goal, took time.Duration, summaryPath string) 
 	return nil
 }
 
-// stageTimes reads the stage table of a summary (summary.Markdown), longest first.
+// stageTimes reads the stage table of a summary (summary.Markdown), the first table, longest
+// first.
 func stageTimes(md string) ([]stageTime, error) {
 	var out []stageTime
+	inTable := false
 	for _, line := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			if inTable {
+				break // the stage table ended; the tables after it are not stages
+			}
+			continue
+		}
+		inTable = true
 		// summary.Cell escapes a pipe inside a cell as \|.
 		cells := strings.Split(strings.Trim(strings.ReplaceAll(strings.TrimSpace(line), `\|`, "/"), "|"), "|")
-		if len(cells) != 4 || !strings.HasPrefix(line, "|") {
+		if len(cells) != 4 {
 			continue
 		}
 		d, err := time.ParseDuration(strings.TrimSpace(cells[3])) // FormatDuration's "12.3s", "2m05.0s"

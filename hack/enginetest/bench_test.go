@@ -15,7 +15,7 @@ func TestStageTimesReadsTheSummaryTable(t *testing.T) {
 		{Name: "lint", Status: summary.Passed, Details: "2 charts | 3 values", Duration: 1500 * time.Millisecond},
 		{Name: "test: ci module (Go)", Status: summary.Passed, Duration: 2*time.Minute + 5*time.Second},
 		{Name: "scan-fs", Status: summary.Failed, Duration: 12 * time.Second},
-	}}.Markdown()
+	}, Severities: []summary.SeverityRow{{Severity: "HIGH", Found: 0}}, SeverityScope: "trivy fs"}.Markdown()
 	got, err := stageTimes(md)
 	if err != nil {
 		t.Fatal(err)
