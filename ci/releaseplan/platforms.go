@@ -74,16 +74,17 @@ func BuildPlatformArgs(native string) ([][2]string, error) {
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
 		return nil, fmt.Errorf("the engine's platform %q is not os/arch[/variant]", native)
 	}
-	variant := ""
-	if len(parts) == 3 {
-		variant = parts[2]
-	}
-	return [][2]string{
+	args := [][2]string{
 		{"BUILDPLATFORM", p},
 		{"BUILDOS", parts[0]},
 		{"BUILDARCH", parts[1]},
-		{"BUILDVARIANT", variant},
-	}, nil
+	}
+	// Only a platform with a variant names one: the engine's API refuses a build argument
+	// without a value, and the converter's own BUILDVARIANT is empty then too.
+	if len(parts) == 3 {
+		args = append(args, [2]string{"BUILDVARIANT", parts[2]})
+	}
+	return args, nil
 }
 
 // SmokePlatform is the position in platforms of the images the smoke test runs: the engine's own
