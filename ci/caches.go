@@ -23,14 +23,12 @@ const (
 	trivyCachePath = "/root/.cache/trivy"
 )
 
-// withGoCaches mounts the Go module and build caches and points the toolchain at them. With
-// with-go-cache, the build cache volume starts from the directory given there (a volume of its
-// own: Dagger keys a volume by its starting contents too).
-func (p *Pipeline) withGoCaches(c *dagger.Container) *dagger.Container {
+// withGoCaches mounts the Go module and build caches and points the toolchain at them.
+func withGoCaches(c *dagger.Container) *dagger.Container {
 	return c.
 		WithMountedCache(goModCachePath, dag.CacheVolume(CacheGoModules)).
 		WithEnvVariable("GOMODCACHE", goModCachePath).
-		WithMountedCache(goBuildCachePath, dag.CacheVolume(CacheGoBuild), dagger.ContainerWithMountedCacheOpts{Source: p.GoBuildCacheSeed}).
+		WithMountedCache(goBuildCachePath, dag.CacheVolume(CacheGoBuild)).
 		WithEnvVariable("GOCACHE", goBuildCachePath)
 }
 

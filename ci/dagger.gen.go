@@ -72,7 +72,6 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 		TrivyDBInsecure      bool
 		TrivyChecks          string
 		TrivyChecksInsecure  bool
-		GoBuildCacheSeed     *dagger.Directory
 		KubernetesVersion    string
 		SkipKinds            []string
 		GoPackages           []string
@@ -122,7 +121,6 @@ func (r Pipeline) MarshalJSON() ([]byte, error) {
 	concrete.TrivyDBInsecure = r.TrivyDBInsecure
 	concrete.TrivyChecks = r.TrivyChecks
 	concrete.TrivyChecksInsecure = r.TrivyChecksInsecure
-	concrete.GoBuildCacheSeed = r.GoBuildCacheSeed
 	concrete.KubernetesVersion = r.KubernetesVersion
 	concrete.SkipKinds = r.SkipKinds
 	concrete.GoPackages = r.GoPackages
@@ -176,7 +174,6 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 		TrivyDBInsecure      bool
 		TrivyChecks          string
 		TrivyChecksInsecure  bool
-		GoBuildCacheSeed     *dagger.Directory
 		KubernetesVersion    string
 		SkipKinds            []string
 		GoPackages           []string
@@ -230,7 +227,6 @@ func (r *Pipeline) UnmarshalJSON(bs []byte) error {
 	r.TrivyDBInsecure = concrete.TrivyDBInsecure
 	r.TrivyChecks = concrete.TrivyChecks
 	r.TrivyChecksInsecure = concrete.TrivyChecksInsecure
-	r.GoBuildCacheSeed = concrete.GoBuildCacheSeed
 	r.KubernetesVersion = concrete.KubernetesVersion
 	r.SkipKinds = concrete.SkipKinds
 	r.GoPackages = concrete.GoPackages
@@ -528,13 +524,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Pipeline).GitPush(&parent, ctx, gitSha, backendDigest, frontendDigest)
-		case "GoBuildCache":
-			var parent Pipeline
-			err = json.Unmarshal(parentJSON, &parent)
-			if err != nil {
-				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			return (*Pipeline).GoBuildCache(&parent), nil
 		case "Lint":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)
@@ -948,20 +937,6 @@ func invoke(ctx context.Context, parentJSON []byte, parentName string, fnName st
 				}
 			}
 			return (*Pipeline).WithGitOps(&parent, repoUrl, token, branch, username, author, valuesPath, caCertificate)
-		case "WithGoCache":
-			var parent Pipeline
-			err = json.Unmarshal(parentJSON, &parent)
-			if err != nil {
-				panic(fmt.Errorf("%s: %w", "failed to unmarshal parent object", err))
-			}
-			var buildCache *dagger.Directory
-			if inputArgs["buildCache"] != nil {
-				err = json.Unmarshal([]byte(inputArgs["buildCache"]), &buildCache)
-				if err != nil {
-					panic(fmt.Errorf("%s: %w", "failed to unmarshal input arg buildCache", err))
-				}
-			}
-			return (*Pipeline).WithGoCache(&parent, buildCache), nil
 		case "WithProvenance":
 			var parent Pipeline
 			err = json.Unmarshal(parentJSON, &parent)

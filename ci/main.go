@@ -38,10 +38,6 @@ type Pipeline struct {
 	// +private
 	TrivyChecksInsecure bool
 
-	// with-go-cache.
-	// +private
-	GoBuildCacheSeed *dagger.Directory
-
 	// with-validation.
 	// +private
 	KubernetesVersion string

@@ -82,7 +82,7 @@ func (p *Pipeline) testBackend(ctx context.Context) stageResult {
 	// and restart their own clusters need the server binaries and the postgres user, and nothing
 	// has to be installed from a package archive.
 	goImage := dag.Container().From(toolimages.Go)
-	c := p.withGoProxy(p.withGoCaches(dag.Container().From(toolimages.Postgres))).
+	c := p.withGoProxy(withGoCaches(dag.Container().From(toolimages.Postgres))).
 		WithDirectory("/usr/local/go", goImage.Directory("/usr/local/go")).
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithEnvVariable("PATH", "/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").

@@ -45,7 +45,7 @@ func trivyContainer() *dagger.Container {
 // goContainer is the Go toolchain with the shared module and build caches mounted, downloading
 // through the configured GOPROXY.
 func (p *Pipeline) goContainer() *dagger.Container {
-	return p.withGoProxy(p.withGoCaches(dag.Container().From(toolimages.Go))).
+	return p.withGoProxy(withGoCaches(dag.Container().From(toolimages.Go))).
 		WithEnvVariable("CGO_ENABLED", "0")
 }
 

@@ -40,55 +40,6 @@ var benchScenarios = []scenario{
 		return e.benchValidate("warm engine, only docs changed", 15*time.Second, &docsChange)
 	}},
 	{"release, warm engine, one backend file changed", benchRelease},
-	{"head start: the Go build cache exported, then seeding a new volume", benchGoCacheSeed},
-}
-
-// benchGoCacheSeed measures the head start a fresh agent could get (issue 27, item 4): the
-// engine's Go build cache exported as a pipeline would keep it between runs (Azure's Cache@2),
-// then validate with a build cache volume that starts from it. That volume is new (Dagger keys a
-// volume by its starting contents), so the Go suites run again against it: their stage times
-// beside the fresh figure's are what the seed saves; the rest of the engine is warm, so the
-// call's own wall time is not a fresh agent's.
-func benchGoCacheSeed(e *env) error {
-	dir, err := e.clean()
-	if err != nil {
-		return err
-	}
-	seed := filepath.Join(e.work, "go-build-seed")
-	export := e.call(dir, nil, "go-build-cache", "export", "--path", seed)
-	if export.err != nil {
-		return export.err
-	}
-	size, files, err := dirSize(seed)
-	if err != nil {
-		return err
-	}
-	e.timing(fmt.Sprintf("go-build-cache export (%d files, %.1f MB)", files, float64(size)/1e6), export.took)
-	out := filepath.Join(e.work, "bench-reports-seeded")
-	call := e.call(dir, nil, "with-go-cache", "--build-cache", seed, "validate-reports", "export", "--path", out)
-	if call.err != nil {
-		return call.err
-	}
-	return e.record("validate with a seeded Go build cache (engine otherwise warm)", 0, call.took, filepath.Join(out, "summary.md"))
-}
-
-// dirSize is the bytes and number of the regular files under dir.
-func dirSize(dir string) (int64, int, error) {
-	var size int64
-	var files int
-	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		size += info.Size()
-		files++
-		return nil
-	})
-	return size, files, err
 }
 
 // benchFresh is the pull-request pipeline on the engine run.sh emptied. With ENGINE_RESET=true
