@@ -35,6 +35,7 @@ func (p *Pipeline) StageInputs(ctx context.Context) (string, error) {
 		{"scan-fs", stageinputs.Whole},
 		{"test: backend (Go)", backend},
 		{"test: ci module (Go)", stageinputs.Module},
+		{"test: docs (dagger calls)", stageinputs.DocCalls},
 		{"test: frontend (npm)", stageinputs.Frontend},
 	}
 	var b strings.Builder

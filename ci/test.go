@@ -46,9 +46,10 @@ func (p *Pipeline) Test(ctx context.Context) error {
 // testSuites are the three test suites, each a summary row of its own.
 func (p *Pipeline) testSuites() map[string]func(context.Context) stageResult {
 	return map[string]func(context.Context) stageResult{
-		"test: backend (Go)":   p.testBackend,
-		"test: ci module (Go)": p.testModule,
-		"test: frontend (npm)": p.testFrontend,
+		"test: backend (Go)":        p.testBackend,
+		"test: ci module (Go)":      p.testModule,
+		"test: docs (dagger calls)": p.testDocCalls,
+		"test: frontend (npm)":      p.testFrontend,
 	}
 }
 
@@ -115,7 +116,12 @@ const backupDrillTests = "^(TestDrill|TestBackupFailsWhenTheUploadFails)$"
 // Trillian built from source, on PostgreSQL): minutes each, network, and a database the Go image
 // lacks. make test runs them; the test stage leaves them out, and its log and row say so.
 const cliBuiltTests = "^(TestCosignV3CLIVerifiesEverything|TestKeyRotationEndToEnd|TestKyvernoRequiresEveryAttestation|TestReleasedKyvernoRefusesKeyedAttestations" +
-	"|TestTransparencyLog|TestReleasedKyvernoEnforcesEveryAttestationWithALog|TestCosignV3CLIVerifiesTheLog)$"
+	"|TestTransparencyLog|TestReleasedKyvernoEnforcesEveryAttestationWithALog|TestCosignV3CLIVerifiesTheLog|" + docCallsTest + ")$"
+
+// docCallsTest checks every `dagger call` of the docs and pipelines against the module: the only
+// test of the module that reads the docs, so it runs in a stage of its own (testDocCalls) and a
+// docs-only change reruns it alone.
+const docCallsTest = "TestDaggerCallsNameRealFunctionsAndFlags"
 
 func (p *Pipeline) testModule(ctx context.Context) stageResult {
 	// The tests that run the Kyverno CLI and Trivy take the pinned images' binaries rather than
@@ -143,7 +149,7 @@ func (p *Pipeline) testModule(ctx context.Context) stageResult {
 		Dir: goReportsPath, JUnit: testreports.JUnitGoModule, Cobertura: testreports.CoberturaGoModule,
 		JSON: testreports.GoTestJSONModule, Packages: []string{"./..."}, Skip: cliBuiltTests,
 	})
-	res.details += "; cosign v3, Rekor-log and patched-Kyverno e2e left to make test"
+	res.details += "; cosign v3, Rekor-log and patched-Kyverno e2e left to make test, the docs' calls to their own stage"
 	return res
 }
 
@@ -157,6 +163,18 @@ func withToolAtDigestPath(ctx context.Context, c *dagger.Container, env, name st
 	}
 	path := "/opt/tools/" + strings.ReplaceAll(digest, ":", "-") + "/" + name
 	return c.WithFile(path, file).WithEnvVariable(env, path), nil
+}
+
+func (p *Pipeline) testDocCalls(ctx context.Context) stageResult {
+	c := p.goContainer().
+		WithMountedDirectory("/src", p.inputs(stageinputs.DocCalls)).
+		WithWorkdir("/src/ci").
+		WithEnvVariable("DAGGER_SESSION_PORT", "0").
+		WithEnvVariable("DAGGER_SESSION_TOKEN", "unit-tests")
+	return p.runGoTests(ctx, c, "docs' dagger calls", "test-docs.log", testreports.GoTest{
+		Dir: goReportsPath, JUnit: testreports.JUnitGoDocs, JSON: testreports.GoTestJSONDocs,
+		Packages: []string{"."}, Run: "^" + docCallsTest + "$",
+	})
 }
 
 func (p *Pipeline) testFrontend(ctx context.Context) stageResult {

@@ -29,14 +29,12 @@ var Frontend = Set{Include: []string{"frontend/"}}
 // Charts are the Helm charts: lint, policies and the rendered manifests of schemas.
 var Charts = Set{Include: []string{"helm/"}}
 
-// Module is what the Dagger module's own tests read: its source and fixtures, and the files of
-// the repository they hold the module to (every Markdown file and pipeline for the `dagger call`
-// check, the charts and the GitOps Application for the admission checks, the tool scripts,
-// Dockerfiles and Renovate config for the pins, the stand-ins' table, the test-report tools,
-// every .gitignore for the module's +ignore).
+// Module is what the Dagger module's own tests read, but the docs: its source and fixtures, and
+// the files of the repository they hold the module to (the pipelines, the charts and the GitOps
+// Application for the admission checks, the tool scripts, Dockerfiles and Renovate config for the
+// pins, the stand-ins' table, the test-report tools, every .gitignore for the module's +ignore).
 var Module = Set{Include: []string{
 	"ci/",
-	"**/*.md",
 	"**/.gitignore",
 	".azure-pipelines/",
 	"helm/",
@@ -51,6 +49,11 @@ var Module = Set{Include: []string{
 	"frontend/Dockerfile",
 	"frontend/vite.config.ts",
 }}
+
+// DocCalls is what the check of every `dagger call` in the docs and pipelines reads: the module's
+// source (its functions and flags), every Markdown file, the pipelines and dagger.json. A stage of
+// its own, so that a docs-only change reruns this one test, not the module's suite.
+var DocCalls = Set{Include: []string{"ci/", "**/*.md", ".azure-pipelines/", "dagger.json"}}
 
 // goModuleFiles are read by every `go test` of the root module.
 var goModuleFiles = []string{"go.mod", "go.sum"}

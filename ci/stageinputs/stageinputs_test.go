@@ -10,7 +10,7 @@ func TestSetsAreWrittenInTheFormsReadsUnderstands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range map[string]Set{"module": Module, "frontend": Frontend, "charts": Charts, "backend": backend} {
+	for name, s := range map[string]Set{"module": Module, "docs": DocCalls, "frontend": Frontend, "charts": Charts, "backend": backend} {
 		if err := s.Check(); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -28,27 +28,28 @@ func TestEachStageReadsOnlyItsOwnFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sets := map[string]Set{"backend": backend, "module": Module, "frontend": Frontend, "charts": Charts, "scan-fs": Whole}
+	sets := map[string]Set{"backend": backend, "module": Module, "docs": DocCalls, "frontend": Frontend, "charts": Charts, "scan-fs": Whole}
 	for file, readers := range map[string]string{
 		"backend/internal/httpapi/tasks.go":    "backend scan-fs",
 		"backend/Dockerfile":                   "backend module scan-fs",
-		"backend/README.md":                    "backend module scan-fs",
+		"backend/README.md":                    "backend docs scan-fs",
 		".dockerignore":                        "backend scan-fs",
 		"go.sum":                               "backend scan-fs",
 		"frontend/src/App.tsx":                 "frontend scan-fs",
 		"frontend/vite.config.ts":              "module frontend scan-fs",
-		"docs/SETUP.md":                        "module scan-fs",
-		"README.md":                            "module scan-fs",
+		"docs/SETUP.md":                        "docs scan-fs",
+		"README.md":                            "docs scan-fs",
 		"helm/app/values.yaml":                 "module charts scan-fs",
-		"ci/release.go":                        "module scan-fs",
-		".azure-pipelines/pr-validation.yml":   "module scan-fs",
+		"ci/release.go":                        "module docs scan-fs",
+		".azure-pipelines/pr-validation.yml":   "module docs scan-fs",
+		"dagger.json":                          "module docs scan-fs",
 		"argocd-application.yaml":              "module scan-fs",
 		"docker-compose.yml":                   "scan-fs",
 		"hack/cluster/scenario/gitops_test.go": "scan-fs",
-		"hack/airgap/README.md":                "module scan-fs",
+		"hack/airgap/README.md":                "module docs scan-fs",
 	} {
 		var got []string
-		for _, name := range []string{"backend", "module", "frontend", "charts", "scan-fs"} {
+		for _, name := range []string{"backend", "module", "docs", "frontend", "charts", "scan-fs"} {
 			if sets[name].Reads(file) {
 				got = append(got, name)
 			}

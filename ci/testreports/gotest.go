@@ -22,6 +22,8 @@ type GoTest struct {
 	Packages  []string // package patterns, passed to go test as they are
 	// Skip is go test's -skip: tests a caller leaves to another run, named in its log.
 	Skip string
+	// Run is go test's -run: the only tests of this run; empty runs them all.
+	Run string
 }
 
 // Script runs the packages' tests under gotestsum, which writes the JUnit file and keeps go
@@ -32,16 +34,31 @@ type GoTest struct {
 // gotestsum and gocover-cobertura must be on PATH.
 func (g GoTest) Script() string {
 	path := func(rel string) string { return shellQuote(g.Dir + "/" + rel) }
+	if g.Cobertura == "" {
+		// No coverage: a run of a few named tests measures none worth publishing.
+		return strings.Join([]string{
+			fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.JSON), " ")),
+			fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s --%s%s %s",
+				path(g.JUnit), path(g.JSON), g.runFlag(), g.skipFlag(), g.QuotedPackages()),
+		}, "\n")
+	}
 	profile := path(g.Cobertura + ".coverprofile")
 	return strings.Join([]string{
 		fmt.Sprintf("mkdir -p %s", strings.Join(uniqueDirs(g.Dir, g.JUnit, g.Cobertura, g.JSON), " ")),
 		"status=0",
-		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -coverprofile=%s%s %s || status=$?",
-			path(g.JUnit), path(g.JSON), profile, g.skipFlag(), g.QuotedPackages()),
+		fmt.Sprintf("gotestsum --junitfile %s --jsonfile %s -- -coverprofile=%s%s%s %s || status=$?",
+			path(g.JUnit), path(g.JSON), profile, g.runFlag(), g.skipFlag(), g.QuotedPackages()),
 		// A build failure leaves no profile: nothing to convert, and go test's status says why.
 		fmt.Sprintf("if [ -s %s ]; then gocover-cobertura < %s > %s; rm -f %s; fi", profile, profile, path(g.Cobertura), profile),
 		"exit $status",
 	}, "\n")
+}
+
+func (g GoTest) runFlag() string {
+	if g.Run == "" {
+		return ""
+	}
+	return " -run " + shellQuote(g.Run)
 }
 
 func (g GoTest) skipFlag() string {

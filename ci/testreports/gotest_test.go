@@ -241,3 +241,42 @@ func TestSkipIsPassedToGoTest(t *testing.T) {
 		t.Fatal(g.Script())
 	}
 }
+
+// A run of named tests without coverage (the docs' dagger calls): -run reaches go test, the JUnit
+// holds just those tests, no coverage file is written, and a pass exits 0.
+func TestGoTestScriptRunsNamedTestsWithoutCoverage(t *testing.T) {
+	if _, err := exec.LookPath("gotestsum"); err != nil {
+		t.Fatal("gotestsum is not on PATH: make test-ci puts the build of scripts/tool-testreports.sh gotestsum there")
+	}
+	src := t.TempDir()
+	for name, body := range fixture {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	g := GoTest{Dir: out, JUnit: JUnitGoDocs, JSON: GoTestJSONDocs, Packages: []string{"./..."}, Run: "^TestOther$"}
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if log, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("only TestOther, which passes, should run: %v\n%s", err, log)
+	}
+	stream, err := os.ReadFile(filepath.Join(out, g.JSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := GoCounts(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run != (junit.Counts{Tests: 1}) {
+		t.Fatalf("go test -json reported %s, want TestOther alone", run)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(out, CoverageDir)); len(entries) != 0 {
+		t.Fatalf("a run without coverage wrote %v", entries)
+	}
+}

@@ -11,6 +11,7 @@ const (
 	JUnitStages        = JUnitDir + "/stages.xml"
 	JUnitGoBackend     = JUnitDir + "/go-backend.xml"
 	JUnitGoModule      = JUnitDir + "/go-ci-module.xml"
+	JUnitGoDocs        = JUnitDir + "/go-docs.xml"
 	JUnitFrontend      = JUnitDir + "/frontend.xml"
 	CoberturaGoBackend = CoverageDir + "/go-backend.cobertura.xml"
 	CoberturaGoModule  = CoverageDir + "/go-ci-module.cobertura.xml"
@@ -19,6 +20,7 @@ const (
 	// What the runners themselves counted, kept to check each JUnit file against.
 	GoTestJSONBackend = "go-backend.test.json"
 	GoTestJSONModule  = "go-ci-module.test.json"
+	GoTestJSONDocs    = "go-docs.test.json"
 	VitestSummary     = "vitest-summary.json"
 
 	// The release's export: its stages, next to summary.md and release.json.
@@ -27,6 +29,6 @@ const (
 
 // Exported lists every report file validate-reports writes, for the pipeline check.
 var Exported = []string{
-	JUnitStages, JUnitGoBackend, JUnitGoModule, JUnitFrontend,
+	JUnitStages, JUnitGoBackend, JUnitGoModule, JUnitGoDocs, JUnitFrontend,
 	CoberturaGoBackend, CoberturaGoModule, CoberturaFrontend,
 }

@@ -11,6 +11,7 @@ func ValidationLinks(trivyJSON, trivySARIF, trivyGate string) []summary.Report {
 		r("JUnit, validation stages and their findings (Tests tab)", JUnitStages),
 		r("JUnit, backend Go tests", JUnitGoBackend),
 		r("JUnit, ci module Go tests", JUnitGoModule),
+		r("JUnit, the docs' dagger calls", JUnitGoDocs),
 		r("JUnit, frontend Vitest tests", JUnitFrontend),
 		r("Cobertura, backend (Code Coverage tab)", CoberturaGoBackend),
 		r("Cobertura, ci module", CoberturaGoModule),
@@ -24,6 +25,7 @@ func ValidationLinks(trivyJSON, trivySARIF, trivyGate string) []summary.Report {
 		r("YAML check", "yaml-check.txt"),
 		r("backend test log", "test-backend.log"),
 		r("ci module test log", "test-ci-module.log"),
+		r("docs' dagger calls log", "test-docs.log"),
 		r("frontend checks log", "test-frontend.log"),
 	}
 }

@@ -19,7 +19,7 @@ type change struct {
 var (
 	backendChange  = change{"backend", "backend/internal/httpapi/health.go", []string{"scan-fs", "test: backend (Go)"}}
 	frontendChange = change{"frontend", "frontend/src/App.tsx", []string{"scan-fs", "test: frontend (npm)"}}
-	docsChange     = change{"docs", "docs/SETUP.md", []string{"scan-fs", "test: ci module (Go)"}}
+	docsChange     = change{"docs", "docs/SETUP.md", []string{"scan-fs", "test: docs (dagger calls)"}}
 )
 
 func (c change) apply(dir string) error {

@@ -134,7 +134,7 @@ func validateReportsPass(e *env) error {
 		summary, _ := os.ReadFile(filepath.Join(out, "summary.md"))
 		return fmt.Errorf("status %q:\n%s", strings.TrimSpace(string(status)), summary)
 	}
-	for _, f := range []string{"summary.md", "reports/trivy-fs.json", "reports/trivy-fs.sarif", "reports/kubeconform.json", "reports/test-backend.log", "reports/test-frontend.log", "reports/test-ci-module.log"} {
+	for _, f := range []string{"summary.md", "reports/trivy-fs.json", "reports/trivy-fs.sarif", "reports/kubeconform.json", "reports/test-backend.log", "reports/test-frontend.log", "reports/test-ci-module.log", "reports/test-docs.log"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			return fmt.Errorf("validate-reports: %w", err)
 		}
@@ -153,6 +153,7 @@ func testReportsAgree(reports string) error {
 	}{
 		{testreports.JUnitGoBackend, testreports.GoTestJSONBackend, testreports.GoCounts},
 		{testreports.JUnitGoModule, testreports.GoTestJSONModule, testreports.GoCounts},
+		{testreports.JUnitGoDocs, testreports.GoTestJSONDocs, testreports.GoCounts},
 		{testreports.JUnitFrontend, testreports.VitestSummary, testreports.VitestCounts},
 	} {
 		xml, err := read(run.junit)
@@ -175,7 +176,7 @@ func testReportsAgree(reports string) error {
 			return fmt.Errorf("%s: %s", run.junit, got)
 		}
 	}
-	if err := passedPerStage(filepath.Join(reports, testreports.JUnitStages), 7); err != nil {
+	if err := passedPerStage(filepath.Join(reports, testreports.JUnitStages), 9); err != nil {
 		return err
 	}
 	for _, f := range []string{testreports.CoberturaGoBackend, testreports.CoberturaGoModule, testreports.CoberturaFrontend} {
