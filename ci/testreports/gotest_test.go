@@ -66,15 +66,7 @@ func TestGoTestScriptWritesJUnitThatMatchesGoTestJSON(t *testing.T) {
 			t.Fatalf("%s is not on PATH: make test-ci puts the build of scripts/tool-testreports.sh %s there", tool, tool)
 		}
 	}
-	src := t.TempDir()
-	for name, body := range fixture {
-		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src := writeFixture(t)
 	// A nonce makes the packages new to the build cache: the first run is not cached, the
 	// second is.
 	nonce := fmt.Sprintf("package other\n\nconst nonce = %q\n", t.Name()+time.Now().Format(time.RFC3339Nano))
@@ -248,15 +240,7 @@ func TestGoTestScriptRunsNamedTestsWithoutCoverage(t *testing.T) {
 	if _, err := exec.LookPath("gotestsum"); err != nil {
 		t.Fatal("gotestsum is not on PATH: make test-ci puts the build of scripts/tool-testreports.sh gotestsum there")
 	}
-	src := t.TempDir()
-	for name, body := range fixture {
-		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	src := writeFixture(t)
 	out := t.TempDir()
 	g := GoTest{Dir: out, JUnit: JUnitGoDocs, JSON: GoTestJSONDocs, Packages: []string{"./..."}, Run: "^TestOther$"}
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", g.Script())
@@ -279,4 +263,19 @@ func TestGoTestScriptRunsNamedTestsWithoutCoverage(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(out, CoverageDir)); len(entries) != 0 {
 		t.Fatalf("a run without coverage wrote %v", entries)
 	}
+}
+
+// writeFixture writes the fixture module to a new directory and returns it.
+func writeFixture(t *testing.T) string {
+	t.Helper()
+	src := t.TempDir()
+	for name, body := range fixture {
+		if err := os.MkdirAll(filepath.Join(src, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src
 }
